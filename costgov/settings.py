@@ -139,7 +139,10 @@ USE_TZ = True
 # --- Static files: served by whitenoise; plotly.js is vendored under static/ ---------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "var" / "staticfiles")
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Serve straight from static/ too, so a checkout works before collectstatic has run.
+WHITENOISE_USE_FINDERS = True
 
 # --- Email -------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = "costgov <costgov@localhost>"

@@ -1,0 +1,72 @@
+"""Fixtures shared by every app's tests: one user per role, two teams, API clients."""
+
+from collections.abc import Callable
+
+import pytest
+from rest_framework.test import APIClient
+
+from apps.accounts.choices import Role
+from apps.accounts.models import Team, User
+from apps.accounts.services.api_token import api_token_issue
+from apps.accounts.tests.factories import TeamFactory, TeamMembershipFactory, UserFactory
+
+
+@pytest.fixture
+def team_a(db: None) -> Team:
+    return TeamFactory(name="search", cost_center="CC-100")
+
+
+@pytest.fixture
+def team_b(db: None) -> Team:
+    return TeamFactory(name="assistant", cost_center="CC-200")
+
+
+@pytest.fixture
+def admin_user(db: None) -> User:
+    return UserFactory(username="ada", role=Role.ADMIN, is_staff=True)
+
+
+@pytest.fixture
+def finance_user(db: None) -> User:
+    return UserFactory(username="fin", role=Role.FINANCE)
+
+
+@pytest.fixture
+def sre_user(db: None) -> User:
+    return UserFactory(username="sam", role=Role.SRE)
+
+
+@pytest.fixture
+def owner_user(team_a: Team) -> User:
+    """An endpoint owner in team_a only."""
+    user = UserFactory(username="olive", role=Role.OWNER)
+    TeamMembershipFactory(team=team_a, user=user)
+    return user
+
+
+@pytest.fixture
+def owner_b_user(team_b: Team) -> User:
+    user = UserFactory(username="otto", role=Role.OWNER)
+    TeamMembershipFactory(team=team_b, user=user)
+    return user
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def client_for() -> Callable[..., APIClient]:
+    """``client_for(user)``: session client; with ``scopes=[…]`` (and ``team=``): token client."""
+
+    def make(user: User, scopes: list[str] | None = None, team: Team | None = None) -> APIClient:
+        client = APIClient()
+        if scopes is None:
+            client.force_login(user)
+        else:
+            _, secret = api_token_issue(user=user, scopes=scopes, team=team)
+            client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+        return client
+
+    return make
