@@ -56,10 +56,12 @@ worker: $(STAMP)
 beat: $(STAMP)
 	$(VENV)/bin/celery -A costgov beat --loglevel INFO --schedule var/celerybeat-schedule
 
+# Benchmarks (see docs/benchmarks.md): all of them, or BENCH=name for one.
 bench: $(STAMP)
-	$(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m bench.run $(BENCH)
 
 stop: $(STAMP)
+	$(PY) -c "from apps.demo.pipeline import worker_stop; worker_stop()"
 	$(PY) -m costgov.embedded stop
 
 clean: stop

@@ -47,11 +47,16 @@ def embedded_database() -> dict:
     """Start (or join) the embedded PostgreSQL and return a Django DATABASES entry for it."""
     import logging
 
-    import pgserver
     import psycopg
 
     logging.getLogger("pgserver").setLevel(logging.WARNING)
     root = var_dir()
+    # pgserver keeps its inter-process lock under the runtime dir; give it one under var/.
+    runtime = root / "run"
+    runtime.mkdir(mode=0o700, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
+    import pgserver
+
     with _FileLock(root / ".pgserver.lock"):
         server = pgserver.get_server(root / "pgdata", cleanup_mode=None)
         info = server.get_postmaster_info()

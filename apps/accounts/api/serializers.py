@@ -23,6 +23,14 @@ class TeamSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "created_at", "member_usernames"]
 
+    def validate_name(self, value: str) -> str:
+        clash = Team.objects.filter(name__iexact=value)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError(f"A team named {value!r} exists (names ignore case).")
+        return value
+
     def validate_timezone(self, value: str) -> str:
         from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -67,7 +75,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
 
 class ApiTokenCreateInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100, required=False, default="")
+    name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
     scopes = serializers.ListField(
         child=serializers.ChoiceField(choices=Scope.choices), allow_empty=False
     )
