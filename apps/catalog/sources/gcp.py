@@ -14,6 +14,7 @@ from google.api_core import exceptions as api_exceptions
 from google.auth import exceptions as auth_exceptions
 from google.auth.credentials import AnonymousCredentials
 from google.cloud.billing_v1 import CloudCatalogClient, Sku
+from google.protobuf import json_format
 
 from apps.catalog.parsers.prices import PriceDataMalformed
 from apps.common.errors import SourceUnavailable, ValidationFailed
@@ -40,6 +41,11 @@ def _translated(operation: str) -> Iterator[None]:
         raise ValidationFailed(f"GCP {operation}: credentials not usable: {exc}") from exc
     except api_exceptions.GoogleAPICallError as exc:
         raise ValidationFailed(f"GCP {operation} refused: {exc}") from exc
+    except (json_format.ParseError, ValueError) as exc:
+        # The body was not the documented message (REST transport decodes it as JSON protobuf).
+        raise PriceDataMalformed(
+            record=f"GCP {operation} response", field="(body)", problem=str(exc)
+        ) from exc
 
 
 def _client() -> CloudCatalogClient:
