@@ -43,7 +43,7 @@ def price_import_gcp(
     ``not_found``; a term without all three component SKUs is stored as NULL.
     """
     regions = regions or list(settings.PRICE_IMPORT_GCP_REGIONS)
-    instance_types = instance_types or price_import_targets(provider=Provider.GCP, default_table=[])
+    instance_types = instance_types or price_import_targets(provider=Provider.GCP)
     instance_types = instance_types or sorted(GCP_MACHINE_SHAPES)
     unknown = sorted(set(instance_types) - set(GCP_MACHINE_SHAPES))
     if unknown:
