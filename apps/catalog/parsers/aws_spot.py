@@ -3,7 +3,8 @@
 Statistic: for each availability zone, the latest price in the history (the price in effect
 now; EC2 also returns the last change before ``StartTime``, so every zone with capacity has one);
 then the median of those per-zone prices across zones. The median, not the minimum, because the
-cheapest zone often has no capacity; an even number of zones averages the middle two, exactly.
+cheapest zone often has no capacity; an even number of zones averages the middle two, stored at
+the money column's 10 decimal places (banker's rounding; exact for EC2's 4-6 place prices).
 """
 
 from collections import defaultdict
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 from apps.catalog.parsers.prices import PriceDataMalformed, median
+from apps.common.money import ROUNDING, STORAGE_QUANTUM
 
 
 def _record_name(record: dict) -> str:
@@ -45,6 +47,8 @@ def spot_price_by_instance_type(records: Iterable[dict]) -> dict[str, Decimal]:
         if zone not in zones or stamp > zones[zone][0]:
             zones[zone] = (stamp, price)
     return {
-        instance_type: median([price for _, price in zones.values()])
+        instance_type: median([price for _, price in zones.values()]).quantize(
+            STORAGE_QUANTUM, rounding=ROUNDING
+        )
         for instance_type, zones in latest.items()
     }

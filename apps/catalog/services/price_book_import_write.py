@@ -9,8 +9,11 @@ from django.db import transaction
 from apps.catalog.models import PriceBookEntry
 from apps.catalog.parsers.prices import ImportedPrice
 from apps.catalog.services.price_book_seed import DEFAULT_TABLE
+from apps.common.errors import ValidationFailed
+from apps.common.money import MONEY_DECIMAL_PLACES, STORAGE_QUANTUM
 
 _KEY = ("provider", "instance_type", "region")
+_MONEY = ("on_demand_hourly", "spot_hourly", "commit_1y_hourly", "commit_3y_hourly")
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,14 @@ def price_book_entries_upsert(
     for price in prices:
         values = asdict(price)
         key = {field: values.pop(field) for field in _KEY}
+        for field in _MONEY:
+            value = values[field]
+            if value is not None and value != value.quantize(STORAGE_QUANTUM):
+                # Stored rounded, it would differ from the source on every re-import.
+                raise ValidationFailed(
+                    f"{price.provider} {price.instance_type} {price.region}: {field} {value} "
+                    f"has more than {MONEY_DECIMAL_PLACES} decimal places"
+                )
         existing = PriceBookEntry.objects.select_for_update().filter(**key).first()
         if existing is None:
             # ON CONFLICT: a concurrent import may have inserted the key since the read above.

@@ -223,3 +223,21 @@ def test_spot_prices_from_moto_ec2_are_read_through_boto3(
     p4d = PriceBookEntry.objects.get(instance_type="p4d.24xlarge")
     assert p4d.spot_hourly == Decimal("0.00001")
     assert p4d.on_demand_hourly == Decimal("32.7726")
+
+
+def test_price_finer_than_the_money_column_is_refused_and_nothing_written(
+    fake_aws: FakeAws,
+) -> None:
+    fake_aws.products = [
+        ec2_product(
+            sku="G6FINE",
+            instance_type="g6.xlarge",
+            gpus="1",
+            gpu_memory="24 GB",
+            on_demand="0.80480000001",
+        )
+    ]
+
+    with pytest.raises(ValidationFailed, match="on_demand_hourly 0.80480000001"):
+        price_import_aws(now=NOW, regions=["us-east-1"], instance_types=["g6.xlarge"])
+    assert not PriceBookEntry.objects.exists()

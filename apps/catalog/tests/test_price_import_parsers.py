@@ -118,3 +118,10 @@ def test_machine_shapes_match_the_default_table_gpu_counts() -> None:
     assert GCP_MACHINE_SHAPES["a2-ultragpu-8g"].memory_gib == 1360
     assert GCP_MACHINE_SHAPES["a3-highgpu-8g"].vcpus == 208
     assert GCP_MACHINE_SHAPES["g2-standard-48"].gpus == 4
+
+
+def test_spot_median_finer_than_the_money_column_is_rounded_once_to_ten_places() -> None:
+    records = [_spot("us-east-1a", "0.0000000001", T0), _spot("us-east-1b", "0.0000000002", T0)]
+
+    # (1e-10 + 2e-10) / 2 = 1.5e-10 -> banker's rounding to 10 places -> 2e-10.
+    assert spot_price_by_instance_type(records) == {"g5.xlarge": Decimal("0.0000000002")}
