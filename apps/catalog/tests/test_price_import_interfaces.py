@@ -85,3 +85,17 @@ def test_task_run_twice_by_a_real_worker_imports_once(
     assert PriceBookEntry.objects.filter(provider="gcp").count() == 4
     today = timezone.now().date()
     assert set(PriceBookEntry.objects.values_list("source_date", flat=True)) == {today}
+
+
+def test_schedule_from_environment_must_be_a_five_field_cron(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from costgov.env import cron_schedule
+
+    monkeypatch.setenv("PRICE_IMPORT_AWS_CRON", "0 4 * * sun")
+    assert cron_schedule("PRICE_IMPORT_AWS_CRON", "17 3 * * mon").day_of_week == {0}
+    monkeypatch.setenv("PRICE_IMPORT_AWS_CRON", "weekly")
+    with pytest.raises(ImproperlyConfigured, match="PRICE_IMPORT_AWS_CRON"):
+        cron_schedule("PRICE_IMPORT_AWS_CRON", "17 3 * * mon")
