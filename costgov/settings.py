@@ -8,6 +8,7 @@ from pathlib import Path
 
 from costgov import embedded
 from costgov.env import (
+    cron_schedule,
     database_from_url,
     email_from_url,
     env_bool,
@@ -114,7 +115,30 @@ CELERY_TASK_TIME_LIMIT = 3600
 CELERY_TASK_SOFT_TIME_LIMIT = 3000
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Every periodic task lives here (one place to see what runs when).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Provider list prices change rarely; weekly, early Monday UTC, providers 30 min apart.
+    "catalog.price_import.aws": {
+        "task": "catalog.price_import",
+        "schedule": cron_schedule("PRICE_IMPORT_AWS_CRON", "17 3 * * mon"),
+        "kwargs": {"provider": "aws"},
+    },
+    "catalog.price_import.gcp": {
+        "task": "catalog.price_import",
+        "schedule": cron_schedule("PRICE_IMPORT_GCP_CRON", "47 3 * * mon"),
+        "kwargs": {"provider": "gcp"},
+    },
+}
+
+# --- Price-book importers (apps/catalog/services/price_import_*.py) ---------------------
+PRICE_IMPORT_AWS_REGIONS = env_list("PRICE_IMPORT_AWS_REGIONS", ["us-east-1"])
+PRICE_IMPORT_GCP_REGIONS = env_list("PRICE_IMPORT_GCP_REGIONS", ["us-central1"])
+# Unset: the public AWS / Google endpoints. Set: a proxy or a local test server.
+PRICE_IMPORT_AWS_PRICING_ENDPOINT_URL = env_str("PRICE_IMPORT_AWS_PRICING_ENDPOINT_URL")
+PRICE_IMPORT_AWS_EC2_ENDPOINT_URL = env_str("PRICE_IMPORT_AWS_EC2_ENDPOINT_URL")
+PRICE_IMPORT_AWS_MAX_ATTEMPTS = env_int("PRICE_IMPORT_AWS_MAX_ATTEMPTS", 3)
+PRICE_IMPORT_GCP_API_ENDPOINT = env_str("PRICE_IMPORT_GCP_API_ENDPOINT")
+# Anonymous calls only work against a local catalogue server; Google needs credentials (ADC).
+PRICE_IMPORT_GCP_ANONYMOUS = env_bool("PRICE_IMPORT_GCP_ANONYMOUS", default=False)
 
 # --- Auth --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
