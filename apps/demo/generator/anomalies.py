@@ -6,8 +6,8 @@ chance), so a label always points at data that exists. Kinds:
 - ``traffic_spike``: one interactive dedicated endpoint gets ``factor`` x its request rate for three
   hours; queues grow. Root cause: the endpoint.
 - ``model_version_regression``: a shared-node endpoint switches from ``v1`` to ``v2`` at
-  00:00; every v2 request takes ``factor`` x the latency and GPU time, so its cost per token rises. Root cause:
-  ``model_version=v2``.
+  00:00; every v2 request takes ``factor`` x the latency and GPU time, so its cost per token
+  rises. Root cause: ``model_version=v2``.
 - ``runaway_batch``: a batch endpoint gets a flood of batch requests from one customer for ten
   hours, served by two extra (spot) instances launched for the window. Root cause: the customer.
 - ``idle_replica``: an extra replica of a dedicated endpoint is launched and never receives traffic

@@ -178,7 +178,8 @@ def shared_daily_charges(
     return [
         _daily(
             day_start=day_start, product="AWSDataTransfer",
-            usage_type="USE1-DataTransfer-Out-Bytes", operation="RunInstances", resource="", amount=gb_out, unit="GB", rate=TRANSFER_PER_GB,
+            usage_type="USE1-DataTransfer-Out-Bytes", operation="RunInstances", resource="",
+            amount=gb_out, unit="GB", rate=TRANSFER_PER_GB,
             desc="$0.09 per GB - first 10 TB / month data transfer out beyond the global free tier",
             family="Data Transfer", kind="network",
         ),

@@ -16,15 +16,6 @@ FIELDS = (
     "lane", "customer", "status", "cache_hit", "prompt_hash", "batch_size", "attributes",
 )  # fmt: skip
 STATUSES = ("ok", "error", "timeout")
-TEMPLATE = (
-    '{{"ts":"{ts}","request_id":"{rid}","endpoint":"{ep}","model":"{model}",'
-    '"model_version":"{ver}","input_tokens":{tin},"output_tokens":{tout},'
-    '"cached_input_tokens":{cached},"latency_ms":{lat},"ttft_ms":{ttft},"queue_ms":{queue},'
-    '"accelerator":"{acc}","resource_id":"{res}","lane":"{lane}","customer":"{cust}",'
-    '"status":"{status}","cache_hit":{hit},"prompt_hash":"{ph}","batch_size":{bs},'
-    '"attributes":{{"gpu_ms":{gpu},"team":"{team}","region":"{region}",'
-    '"instance_type":"{itype}"}}}}\n'
-)
 
 
 def batch_lines(
@@ -52,15 +43,18 @@ def batch_lines(
         minute, rest = divmod(us, 60_000_000)
         sec, micro = divmod(rest, 1_000_000)
         res = routes[r]
-        line = TEMPLATE.format(
-            ts=f"{prefix}{minute:02d}:{sec:02d}.{micro:06d}Z",
-            rid=f"req-{day}-{e.index:04d}-{batch.seq0 + k:08d}",
-            ep=e.name, model=e.family.model, ver=batch.version, tin=tin, tout=tout,
-            cached=cached, lat=lat, ttft=ttft, queue=q, acc=e.accelerator_type, res=res,
-            lane=LANES[lane], cust=cust, status=STATUSES[st], hit="true" if cached else "false",
-            ph=prompts[pr], bs=bs, gpu=gpu, team=e.team, region=region,
-            itype=instance_types[res],
-        )  # fmt: skip
+        line = (
+            f'{{"ts":"{prefix}{minute:02d}:{sec:02d}.{micro:06d}Z",'
+            f'"request_id":"req-{day}-{e.index:04d}-{batch.seq0 + k:08d}",'
+            f'"endpoint":"{e.name}","model":"{e.family.model}","model_version":"{batch.version}",'
+            f'"input_tokens":{tin},"output_tokens":{tout},"cached_input_tokens":{cached},'
+            f'"latency_ms":{lat},"ttft_ms":{ttft},"queue_ms":{q},'
+            f'"accelerator":"{e.accelerator_type}","resource_id":"{res}",'
+            f'"lane":"{LANES[lane]}","customer":"{cust}","status":"{STATUSES[st]}",'
+            f'"cache_hit":{"true" if cached else "false"},"prompt_hash":"{prompts[pr]}",'
+            f'"batch_size":{bs},"attributes":{{"gpu_ms":{gpu},"team":"{e.team}",'
+            f'"region":"{region}","instance_type":"{instance_types[res]}"}}}}\n'
+        )
         out.append((us, e.index, line))
     return out
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from apps.demo.generator.cur import money_text
 
-GZIP_LEVEL = 6
+GZIP_LEVEL = 1  # fast: the files are written once and read by ingestion tests
 
 
 @dataclass
