@@ -5,6 +5,7 @@ charges; everything else goes straight to gzip/CSV streams. Output bytes depend 
 arguments (see ``docs/demo-dataset.md``).
 """
 
+import heapq
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -21,6 +22,7 @@ from apps.demo.generator.writer import CsvOut, FileRecord, TextOut
 
 REPORT = "costgov-demo"
 FORMAT_VERSION = 1
+WRITE_CHUNK = 4096  # telemetry lines per write
 
 
 @dataclass(frozen=True)
@@ -95,13 +97,13 @@ def _day_telemetry(
         hour_start = day_start + timedelta(hours=hour)
         active = [inst for inst, hours in billed.values() if hour in hours]
         active_ids = frozenset(i.resource_id for i in active)
-        lines: list[tuple[int, int, str]] = []
+        streams = []
         for ed in days:
             routes = routes_for(ed.plan.endpoint, active)
             for batch in ed.hour(hour, hour_start, routes, active_ids):
                 telemetry.usage_add(usage, batch)
                 bytes_out += int((batch.output_tokens * 4 + 600).sum())
-                lines.extend(
+                streams.append(
                     telemetry.batch_lines(
                         batch,
                         hour_start=hour_start,
@@ -110,8 +112,15 @@ def _day_telemetry(
                         instance_types=instance_types,
                     )
                 )
-        lines.sort(key=lambda t: (t[0], t[1]))
-        out.write_lines([t[2] for t in lines])
+        # Each stream is already in time order: merging them lazily keeps one hour's lines out
+        # of memory (ties: endpoint index, then the line text, so the order is deterministic).
+        chunk: list[str] = []
+        for _, _, line in heapq.merge(*streams):
+            chunk.append(line)
+            if len(chunk) >= WRITE_CHUNK:
+                out.write_lines(chunk)
+                chunk = []
+        out.write_lines(chunk)
     return out.close(), usage, bytes_out
 
 

@@ -6,6 +6,7 @@ valid JSON (the tests parse every line). ``attributes.gpu_ms`` is the accelerato
 held, in milliseconds; the truth file splits shared nodes by it.
 """
 
+from collections.abc import Iterator
 from datetime import datetime
 
 from apps.demo.generator.traffic import LANES, Batch
@@ -25,13 +26,12 @@ def batch_lines(
     prompts: list[str],
     region: str,
     instance_types: dict[str, str],
-) -> list[tuple[int, int, str]]:
-    """``(microsecond of the hour, endpoint index, line)`` for each request of the batch."""
+) -> Iterator[tuple[int, int, str]]:
+    """``(microsecond of the hour, endpoint index, line)`` for each request, in time order."""
     e = batch.endpoint
     prefix = hour_start.strftime("%Y-%m-%dT%H:")
     day = hour_start.strftime("%Y%m%d")
     routes = batch.routes
-    out: list[tuple[int, int, str]] = []
     us_list = batch.us.tolist()
     rows = zip(
         us_list, batch.input_tokens.tolist(), batch.output_tokens.tolist(), batch.cached.tolist(),
@@ -55,8 +55,7 @@ def batch_lines(
             f'"batch_size":{bs},"attributes":{{"gpu_ms":{gpu},"team":"{e.team}",'
             f'"region":"{region}","instance_type":"{instance_types[res]}"}}}}\n'
         )
-        out.append((us, e.index, line))
-    return out
+        yield us, e.index, line
 
 
 def usage_add(usage: dict[tuple[str, str], int], batch: Batch) -> None:
