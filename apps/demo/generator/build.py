@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from apps.demo.generator import cur, focus, telemetry, truth
-from apps.demo.generator.anomalies import AnomalyPlan, anomalies_plan
+from apps.demo.generator import commitments, cur, focus, telemetry, truth
+from apps.demo.generator.anomalies import Anomaly, AnomalyPlan, anomalies_plan
 from apps.demo.generator.catalog import catalog_describe
 from apps.demo.generator.prices import price_book
 from apps.demo.generator.topology import Instance, Topology, topology_build, with_instances
@@ -63,7 +63,7 @@ class _Month:
             self.cur_out.write_row(cur.cur_row(charge, first_ordinal + k))
             self.cur_out.add_total(charge.currency, charge.cost)
             self.cur_total += charge.cost
-            if charge.line_type == "Usage":
+            if charge.line_type not in ("Fee", "Tax"):
                 self.usage_total += charge.cost
 
     def write_focus(self, charge: cur.Charge, name: str = "") -> None:
@@ -124,6 +124,55 @@ def _day_telemetry(
     return out.close(), usage, bytes_out
 
 
+def _day_charges(
+    *,
+    month: _Month,
+    billed: dict[str, tuple[Instance, range]],
+    day_start: datetime,
+    ordinal: int,
+    pricing: Anomaly | None,
+    savings_plan: commitments.SavingsPlan | None,
+    bytes_out: int,
+) -> tuple[list[tuple[Instance, Decimal, int]], list[cur.Charge]]:
+    """Write the day's CUR and FOCUS rows; return each instance's effective cost and the
+    charges that belong to no instance (shared costs, the plan's fee)."""
+    prices = price_book()
+    instance_costs = []
+    used_by_hour: dict[int, Decimal] = {}
+    for inst, hours in billed.values():
+        factor = Decimal(1)
+        if pricing and pricing.covers(day_start) and inst.instance_type == pricing.instance_type:
+            factor = pricing.factor
+        args = {"inst": inst, "price": prices[inst.instance_type], "day_start": day_start,
+                "hours": hours, "rate_factor": factor}  # fmt: skip
+        if savings_plan and inst.resource_id in savings_plan.covered:
+            charges = commitments.covered_hour_charges(**args, plan=savings_plan)
+            for c in charges:
+                used_by_hour[c.start.hour] = used_by_hour.get(c.start.hour, 0) + c.effective
+        else:
+            charges = cur.instance_hour_charges(**args)
+        month.write(charges, ordinal)
+        ordinal += len(charges)
+        month.write_focus(focus.merge_instance_day(charges), inst.name)
+        cost = sum((c.effective for c in charges), Decimal(0))
+        instance_costs.append((inst, cost, len(hours)))
+    other = cur.shared_daily_charges(
+        day_start=day_start, bytes_out=bytes_out, instance_count=len(billed)
+    )
+    month.write(other, ordinal)
+    ordinal += len(other)
+    for charge in other:
+        month.write_focus(charge)
+    if savings_plan:
+        fees = commitments.fee_charges(
+            plan=savings_plan, day_start=day_start, used_by_hour=used_by_hour
+        )
+        month.write(fees, ordinal)
+        month.write_focus(focus.merge_instance_day(fees))
+        other.extend(fees)
+    return instance_costs, other
+
+
 def dataset_generate(*, out: Path, opts: Options) -> dict:
     """Write the dataset under ``out`` and return the manifest (also written as manifest.json).
 
@@ -142,7 +191,7 @@ def dataset_generate(*, out: Path, opts: Options) -> dict:
     prompts = {e.name: prompt_hashes(e.name) for e in topo.endpoints}
     instance_types = {i.resource_id: i.instance_type for i in topo.instances}
     endpoint_teams = {e.name: e.team for e in topo.endpoints}
-    prices = price_book()
+    savings_plan = commitments.savings_plan_for(base)
     pricing = plan.of_kind("pricing_change")
     records: list[FileRecord] = []
     period_totals: dict[str, dict[str, str]] = {}
@@ -177,42 +226,19 @@ def dataset_generate(*, out: Path, opts: Options) -> dict:
             prompts=prompts, instance_types=instance_types, plans=plans,
         )  # fmt: skip
         records.append(record)
-        ordinal = (d + 1) * 1_000_000
-        instance_costs = []
-        for inst, hours in billed.values():
-            factor = Decimal(1)
-            if (
-                pricing
-                and pricing.covers(day_start)
-                and inst.instance_type == pricing.instance_type
-            ):
-                factor = pricing.factor
-            charges = cur.instance_hour_charges(
-                inst=inst,
-                price=prices[inst.instance_type],
-                day_start=day_start,
-                hours=hours,
-                rate_factor=factor,
-            )
-            month.write(charges, ordinal)
-            ordinal += len(charges)
-            month.write_focus(focus.merge_instance_day(charges), inst.name)
-            instance_costs.append((inst, sum((c.cost for c in charges), Decimal(0)), len(hours)))
-        shared = cur.shared_daily_charges(
-            day_start=day_start, bytes_out=bytes_out, instance_count=len(billed)
-        )
-        month.write(shared, ordinal)
-        for charge in shared:
-            month.write_focus(charge)
+        instance_costs, other = _day_charges(
+            month=month, billed=billed, day_start=day_start, ordinal=(d + 1) * 1_000_000,
+            pricing=pricing, savings_plan=savings_plan, bytes_out=bytes_out,
+        )  # fmt: skip
         for row in truth.truth_day(
             usage_date=day_start.date(), endpoint_teams=endpoint_teams,
-            instance_costs=instance_costs, usage=usage, other=shared,
+            instance_costs=instance_costs, usage=usage, other=other,
         ):  # fmt: skip
             truth_out.write_row(row)
         for _, cost, _ in instance_costs:
             truth_out.add_total("USD", cost)
-        for charge in shared:
-            truth_out.add_total(charge.currency, charge.cost)
+        for charge in other:
+            truth_out.add_total(charge.currency, charge.effective)
     assert month is not None  # noqa: S101 - days >= 1
     close_month(month)
     records.append(truth_out.close())

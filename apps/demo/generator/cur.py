@@ -29,7 +29,8 @@ COLUMNS = (
     "lineItem/BlendedCost", "lineItem/LineItemDescription", "lineItem/TaxType",
     "product/ProductName", "product/productFamily", "product/instanceType", "product/region",
     "pricing/publicOnDemandCost", "pricing/publicOnDemandRate", "pricing/term", "pricing/unit",
-    "reservation/EffectiveCost", "savingsPlan/SavingsPlanEffectiveCost",
+    "reservation/EffectiveCost", "savingsPlan/SavingsPlanARN", "savingsPlan/SavingsPlanRate",
+    "savingsPlan/SavingsPlanEffectiveCost",
     *(f"resourceTags/user:{k}" for k in TAG_KEYS),
 )  # fmt: skip
 PRODUCT_NAMES = {
@@ -37,16 +38,20 @@ PRODUCT_NAMES = {
     "AmazonS3": "Amazon Simple Storage Service",
     "AWSDataTransfer": "AWS Data Transfer",
     "AWSSupportBusiness": "AWS Support (Business)",
+    "ComputeSavingsPlans": "Savings Plans for AWS Compute usage",
 }
 # Shared-cost rates (USD): data transfer out per GB, S3 per GB-month, gp3 EBS per GB-month.
 TRANSFER_PER_GB = Decimal("0.09")
 S3_PER_GB_MONTH = Decimal("0.023")
 EBS_PER_GB_MONTH = Decimal("0.08")
+REGIONAL_PER_GB = Decimal("0.01")
+REGIONAL_GB_PER_INSTANCE = 40  # cross-AZ traffic per instance-day (KV cache, logs, metrics)
 S3_GB = 42_000
 EBS_GB_PER_INSTANCE = 500
 SUPPORT_RATE = Decimal("0.03")  # of the month's usage, at least SUPPORT_MINIMUM
 SUPPORT_MINIMUM = Decimal(100)
 TAX_RATE = Decimal("0.0625")  # of the month's usage and fees
+NON_USAGE = frozenset({"Fee", "Tax", "SavingsPlanRecurringFee"})
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,16 @@ class Charge:
     instance_type: str = ""
     product_family: str = ""
     tags: dict[str, str] = field(default_factory=dict, hash=False)
-    kind: str = ""  # truth category: instance | network | storage | support | tax
+    kind: str = ""  # truth category: instance | network | storage | support | tax | commitment
+    # Savings Plans: the plan, its rate, and the amortised cost when it differs from ``cost``.
+    commitment_arn: str = ""
+    commitment_rate: Decimal | None = None
+    effective_cost: Decimal | None = None
+
+    @property
+    def effective(self) -> Decimal:
+        """The amortised cost: the plan rate for covered usage, unused commitment for its fee."""
+        return self.cost if self.effective_cost is None else self.effective_cost
 
 
 def money_text(value: Decimal) -> str:
@@ -169,7 +183,8 @@ def _daily(
 def shared_daily_charges(
     *, day_start: datetime, bytes_out: int, instance_count: int
 ) -> list[Charge]:
-    """Data transfer out (from the day's response bytes), S3 model store and EBS volumes."""
+    """Data transfer out (the day's response bytes) and across zones (per instance), the S3
+    model store and the EBS volumes (per instance)."""
     _, month_end = month_bounds(day_start)
     days_in_month = (month_end - month_bounds(day_start)[0]).days
     gb_out = (Decimal(bytes_out) / Decimal(10**9)).quantize(Decimal("0.000001"))
@@ -244,7 +259,9 @@ def cur_row(charge: Charge, ordinal: int) -> list[str]:
         money_text(charge.rate), cost, charge.description,
         "Sales Tax" if charge.line_type == "Tax" else "",
         PRODUCT_NAMES[charge.product_code], charge.product_family, charge.instance_type,
-        REGION if charge.line_type == "Usage" else "", money_text(charge.public_cost),
-        money_text(charge.public_rate), charge.term, charge.unit, "", "",
+        "" if charge.line_type in NON_USAGE else REGION, money_text(charge.public_cost),
+        money_text(charge.public_rate), charge.term, charge.unit, "", charge.commitment_arn,
+        "" if charge.commitment_rate is None else money_text(charge.commitment_rate),
+        money_text(charge.effective) if charge.commitment_arn else "",
         *(charge.tags.get(k, "") for k in TAG_KEYS),
     ]  # fmt: skip

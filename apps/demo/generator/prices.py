@@ -21,6 +21,7 @@ class Price:
     currency: str
     on_demand_hourly: Decimal
     spot_hourly: Decimal
+    commit_1y_hourly: Decimal
 
 
 @cache
@@ -40,5 +41,6 @@ def price_book(path: Path = PRICE_BOOK_CSV) -> dict[str, Price]:
                 currency=row["currency"],
                 on_demand_hourly=Decimal(row["on_demand_hourly"]),
                 spot_hourly=Decimal(row["spot_hourly"]),
+                commit_1y_hourly=Decimal(row["commit_1y_hourly"]),
             )
     return rows

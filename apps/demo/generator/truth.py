@@ -38,6 +38,7 @@ UNALLOCATED = {
     "storage": "unallocated:storage",
     "support": "unallocated:support",
     "tax": "unallocated:tax",
+    "commitment": "unallocated:commitment_unused",
 }
 
 
@@ -84,7 +85,7 @@ def truth_day(
         else:
             unallocated["shared_idle"] += split[-1]
     for charge in other:
-        unallocated[charge.kind] += charge.cost
+        unallocated[charge.kind] += charge.effective
     rows = [
         [usage_date.isoformat(), endpoint_teams[name], name, money_text(p.dedicated),
          money_text(p.shared), money_text(p.idle), money_text(p.total), currency]

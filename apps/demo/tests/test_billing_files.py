@@ -29,7 +29,10 @@ def test_cur_line_items_are_unique_and_well_formed(cur: list[dict[str, str]]) ->
     ids = [r["identity/LineItemId"] for r in cur]
     assert len(ids) == len(set(ids))
     types = {r["lineItem/LineItemType"] for r in cur}
-    assert {"Usage", "Fee", "Tax"} <= types
+    assert types == {
+        "Usage", "Fee", "Tax", "SavingsPlanCoveredUsage", "SavingsPlanNegation",
+        "SavingsPlanRecurringFee",
+    }  # fmt: skip
     for r in cur:
         assert r["lineItem/UsageStartDate"].endswith("Z")
         assert r["lineItem/UsageEndDate"] > r["lineItem/UsageStartDate"]
@@ -66,7 +69,7 @@ def test_focus_describes_the_same_spend_as_the_cur(
     assert _totals(focus, "BillingPeriodStart", "BillingCurrency", "ListCost") == list_cur
     for (period, currency), total in cur_totals.items():
         assert Decimal(manifest["billing_period_totals"][period[:7]][currency]) == total
-    assert {r["PricingCategory"] for r in focus} == {"Standard", "Dynamic", ""}
+    assert {r["PricingCategory"] for r in focus} == {"Standard", "Dynamic", "Committed", ""}
     assert {r["ChargeCategory"] for r in focus} == {"Usage", "Purchase", "Tax"}
 
 
@@ -80,3 +83,27 @@ def test_focus_instance_rows_sum_the_cur_hours_per_resource(
     for r in focus_rows(small_dataset):
         by_resource_focus[r["ResourceId"]] += Decimal(r["BilledCost"])
     assert by_resource_focus == by_resource_cur
+
+
+def test_savings_plan_lines_net_to_the_fee_and_amortise_exactly(cur: list[dict[str, str]]) -> None:
+    net: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    covered_effective: dict[str, Decimal] = defaultdict(Decimal)
+    fee: dict[str, Decimal] = defaultdict(Decimal)
+    unused: dict[str, Decimal] = defaultdict(Decimal)
+    for r in cur:
+        kind, hour = r["lineItem/LineItemType"], r["lineItem/UsageStartDate"]
+        if kind in ("SavingsPlanCoveredUsage", "SavingsPlanNegation"):
+            net[(r["lineItem/ResourceId"], hour)] += Decimal(r["lineItem/UnblendedCost"])
+            assert r["savingsPlan/SavingsPlanARN"]
+        if kind == "SavingsPlanCoveredUsage":
+            covered_effective[hour] += Decimal(r["savingsPlan/SavingsPlanEffectiveCost"])
+            assert Decimal(r["savingsPlan/SavingsPlanRate"]) < Decimal(r["lineItem/UnblendedRate"])
+        if kind == "SavingsPlanRecurringFee":
+            fee[hour] += Decimal(r["lineItem/UnblendedCost"])
+            unused[hour] += Decimal(r["savingsPlan/SavingsPlanEffectiveCost"])
+    assert net
+    assert set(net.values()) == {Decimal(0)}
+    assert len(fee) == 24 * 6
+    for hour, amount in fee.items():
+        assert covered_effective[hour] + unused[hour] == amount
+        assert unused[hour] > 0

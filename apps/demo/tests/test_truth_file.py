@@ -39,7 +39,7 @@ def test_truth_names_unallocated_rows_and_separates_idle(
     unallocated = {r["endpoint"] for r in truth if not r["team"]}
     assert unallocated == {
         "unallocated:shared_idle", "unallocated:network", "unallocated:storage",
-        "unallocated:support", "unallocated:tax",
+        "unallocated:support", "unallocated:tax", "unallocated:commitment_unused",
     }  # fmt: skip
     endpoints = {e["name"]: e for e in manifest["catalog"]["endpoints"]}
     assert {r["endpoint"] for r in truth if r["team"]} == set(endpoints)
