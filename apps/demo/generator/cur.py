@@ -199,6 +199,14 @@ def shared_daily_charges(
             family="Data Transfer", kind="network",
         ),
         _daily(
+            day_start=day_start, product="AWSDataTransfer",
+            usage_type="USE1-DataTransfer-Regional-Bytes", operation="InterZone-Out",
+            resource="", amount=Decimal(REGIONAL_GB_PER_INSTANCE * instance_count), unit="GB",
+            rate=REGIONAL_PER_GB,
+            desc="$0.01 per GB - regional data transfer - in/out/between EC2 AZs",
+            family="Data Transfer", kind="network",
+        ),
+        _daily(
             day_start=day_start, product="AmazonS3", usage_type="USE1-TimedStorage-ByteHrs",
             operation="StandardStorage", resource="arn:aws:s3:::costgov-demo-model-store",
             amount=s3_gb_month, unit="GB-Mo", rate=S3_PER_GB_MONTH,
