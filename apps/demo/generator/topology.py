@@ -55,88 +55,27 @@ class Family:
 
 
 FAMILIES = (
-    Family(
-        "llama8b",
-        "llama-3.1-8b-instruct",
-        8_030_000_000,
-        "bf16",
-        "g5.xlarge",
-        ("interactive", "nearline"),
-        900,
-        220,
-        6,
-    ),
-    Family(
-        "mistral7b",
-        "mistral-7b-instruct",
-        7_240_000_000,
-        "fp16",
-        "g6.xlarge",
-        ("interactive",),
-        700,
-        180,
-        5,
-    ),
-    Family(
-        "embed",
-        "bge-large-en-v1.5",
-        335_000_000,
-        "fp16",
-        "g6.xlarge",
-        ("interactive", "batch"),
-        350,
-        1,
-        4,
-    ),
-    Family(
-        "qwen32b",
-        "qwen2.5-32b-instruct",
-        32_800_000_000,
-        "bf16",
-        "g6.12xlarge",
-        ("interactive", "nearline"),
-        1500,
-        350,
-        3,
-    ),
-    Family(
-        "mixtral",
-        "mixtral-8x7b-instruct",
-        46_700_000_000,
-        "bf16",
-        "g5.12xlarge",
-        ("interactive", "nearline"),
-        1200,
-        300,
-        3,
-    ),
-    Family(
-        "llama70b",
-        "llama-3.1-70b-instruct",
-        70_600_000_000,
-        "bf16",
-        "p4d.24xlarge",
-        ("interactive", "batch"),
-        2000,
-        400,
-        2,
-    ),
-    Family(
-        "llama405b",
-        "llama-3.1-405b-instruct-fp8",
-        405_000_000_000,
-        "fp8",
-        "p5.48xlarge",
-        ("interactive",),
-        2500,
-        500,
-        1,
-    ),
-    Family(
-        "sdxl", "stable-diffusion-xl", 3_500_000_000, "fp16", "g5.48xlarge", ("batch",), 80, 1, 1
-    ),
-)
+    Family("llama8b", "llama-3.1-8b-instruct", 8_030_000_000, "bf16", "g5.xlarge",
+           ("interactive", "nearline"), 900, 220, 6),
+    Family("mistral7b", "mistral-7b-instruct", 7_240_000_000, "fp16", "g6.xlarge",
+           ("interactive",), 700, 180, 5),
+    Family("embed", "bge-large-en-v1.5", 335_000_000, "fp16", "g6.xlarge",
+           ("interactive", "batch"), 350, 1, 4),
+    Family("qwen32b", "qwen2.5-32b-instruct", 32_800_000_000, "bf16", "g6.12xlarge",
+           ("interactive", "nearline"), 1500, 350, 3),
+    Family("mixtral", "mixtral-8x7b-instruct", 46_700_000_000, "bf16", "g5.12xlarge",
+           ("interactive", "nearline"), 1200, 300, 3),
+    Family("llama70b", "llama-3.1-70b-instruct", 70_600_000_000, "bf16", "p4d.24xlarge",
+           ("interactive", "batch"), 2000, 400, 2),
+    Family("llama405b", "llama-3.1-405b-instruct-fp8", 405_000_000_000, "fp8", "p5.48xlarge",
+           ("interactive",), 2500, 500, 1),
+    Family("sdxl", "stable-diffusion-xl", 3_500_000_000, "fp16", "g5.48xlarge",
+           ("batch",), 80, 1, 1),
+)  # fmt: skip
 SHARED_POOL_TYPES = ("g5.12xlarge", "g6.12xlarge")
+# Endpoint index -> family: two shared-node endpoints, an untagged dedicated one, a spot batch
+# one and a p5 one come first, so even a small world has every kind the anomalies need.
+PINNED_FAMILIES = {0: 0, 1: 2, 2: 1, 3: 7, 5: 6}
 SMALL_FAMILIES = {"llama8b", "mistral7b", "embed"}
 
 
@@ -264,17 +203,8 @@ def topology_build(*, seed: int, teams: int, endpoints: int) -> Topology:
     eps: list[Endpoint] = []
     counters: dict[str, int] = {}
     for i in range(endpoints):
-        # The first endpoints pin one of each hosting kind, so small worlds still have them all.
-        if i == 0:
-            fam = FAMILIES[0]
-        elif i == 1:
-            fam = FAMILIES[2]
-        elif i == 2:
-            fam = FAMILIES[1]
-        elif i == 3:
-            fam = FAMILIES[7]
-        elif i == 5:
-            fam = FAMILIES[6]
+        if i in PINNED_FAMILIES:
+            fam = FAMILIES[PINNED_FAMILIES[i]]
         else:
             fam = rng.choices(FAMILIES, weights=[f.weight for f in FAMILIES])[0]
         team = team_rows[i % len(team_rows)].name

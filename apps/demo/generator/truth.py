@@ -1,10 +1,16 @@
 """The true cost of each endpoint per day, as the generator knows it (pure code, no ORM).
 
-For every instance and UTC day, ``C`` is the sum of the instance's CUR ``UnblendedCost`` that
-day, ``K = billed hours x 3,600,000 x GPUs`` its GPU-millisecond capacity and ``u_e`` the
-``attributes.gpu_ms`` of the telemetry requests endpoint ``e`` sent to it that day (every status
-counts), ``U = sum(u_e)``. ``C`` is split with ``split_largest_remainder`` (10 decimal places,
-remainders to the largest fractions, ties to the earlier part) over the weights
+For every instance and UTC day:
+
+- ``C`` is the sum of the instance's CUR ``UnblendedCost`` that day; for an instance covered by
+  the Savings Plan it is the sum of its ``SavingsPlanEffectiveCost`` (its covered usage and
+  negation lines net to zero; the money is in the plan's fee);
+- ``K = billed hours x 3,600,000 x GPUs`` is its capacity in GPU-milliseconds;
+- ``u_e`` is the sum of ``attributes.gpu_ms`` of the telemetry requests endpoint ``e`` sent to it
+  that day (every status counts) and ``U = sum(u_e)``.
+
+``C`` is split with ``split_largest_remainder`` (10 decimal places, leftover units to the largest
+fractions, ties to the earlier part) over the weights
 ``[u_e for each endpoint in name order] + [max(K - U, 0)]``:
 
 - on a dedicated instance the endpoint's part is its ``dedicated_cost`` and the last part its
@@ -13,7 +19,8 @@ remainders to the largest fractions, ties to the earlier part) over the weights
   row ``unallocated:shared_idle``.
 
 Shared costs are not allocated: data transfer -> ``unallocated:network``, S3 and EBS ->
-``unallocated:storage`` (dated by their usage day), support fee -> ``unallocated:support`` and
+``unallocated:storage`` (dated by their usage day), the Savings Plan commitment no covered usage
+used -> ``unallocated:commitment_unused`` (by day), support fee -> ``unallocated:support`` and
 tax -> ``unallocated:tax`` (dated by the first day of their billing month). Hence the sum of
 ``total_cost`` over the file equals the CUR's unblended total exactly.
 """
