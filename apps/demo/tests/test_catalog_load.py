@@ -1,7 +1,7 @@
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from apps.accounts.models import Team, TeamMembership, User
 from apps.catalog.models import AttributionRule, ModelEndpoint, PriceBookEntry
@@ -102,3 +102,8 @@ def test_generate_demo_command_with_load_twice(tmp_path: Path, settings: object)
 def test_load_without_a_manifest_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(InputFileError, match="manifest.json"):
         demo_catalog_load(data_dir=tmp_path)
+
+
+def test_generate_demo_rejects_a_world_too_small_for_the_anomalies(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="endpoints must be at least 4"):
+        call_command("generate_demo", "--out", str(tmp_path), "--days", "1", "--endpoints", "3")
