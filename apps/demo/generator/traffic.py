@@ -123,7 +123,6 @@ class EndpointDay:
         self, *, plan: EndpointPlan, seed: int, day_start: datetime, anomalies: AnomalyPlan
     ) -> None:
         self.plan = plan
-        self.day_start = day_start
         self.rng = np.random.default_rng([seed, day_start.toordinal(), plan.endpoint.index])
         self.seq = 0
         self.anomalies = [a for a in anomalies.anomalies if a.endpoint == plan.endpoint.name]
@@ -146,7 +145,7 @@ class EndpointDay:
         version = "v2" if version_factor else "v1"
         n = int(rng.poisson(lam * (spike or 1.0))) if routes else 0
         batches = [
-            self._draw(n, routes, lam, spike=spike, factor=version_factor or 1.0, version=version)
+            self._draw(n, routes, spike=spike, factor=version_factor or 1.0, version=version)
         ]
         runaway = self._active("runaway_batch", hour_start)
         run_routes = tuple(r for r in self.runaway_routes if r in billed)
@@ -157,7 +156,6 @@ class EndpointDay:
             batch = self._draw(
                 m,
                 run_routes,
-                lam,
                 spike=None,
                 factor=version_factor or 1.0,
                 version=version,
@@ -170,7 +168,6 @@ class EndpointDay:
         self,
         n: int,
         routes: tuple[str, ...],
-        lam: float,
         *,
         spike: float | None,
         factor: float,
