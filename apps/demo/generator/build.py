@@ -17,7 +17,11 @@ from apps.demo.generator.anomalies import Anomaly, AnomalyPlan, anomalies_plan
 from apps.demo.generator.catalog import catalog_describe
 from apps.demo.generator.prices import price_book
 from apps.demo.generator.topology import Instance, Topology, topology_build, with_instances
-from apps.demo.generator.traffic import EndpointDay, plans_build, prompt_hashes, routes_for
+from apps.demo.generator.traffic import (
+    EndpointDay,
+    plans_build,
+    routes_by_endpoint,
+)
 from apps.demo.generator.writer import CsvOut, FileRecord, TextOut
 
 REPORT = "costgov-demo"
@@ -82,7 +86,6 @@ def _day_telemetry(
     opts: Options,
     day_start: datetime,
     billed: dict[str, tuple[Instance, range]],
-    prompts: dict[str, list[str]],
     instance_types: dict[str, str],
     plans: dict,
 ) -> tuple[FileRecord, dict[tuple[str, str], int], int]:
@@ -93,13 +96,13 @@ def _day_telemetry(
         EndpointDay(plan=plans[e.name], seed=opts.seed, day_start=day_start, anomalies=plan)
         for e in topo.endpoints
     ]
+    routable = routes_by_endpoint(topo, billed)
     for hour in range(24):
         hour_start = day_start + timedelta(hours=hour)
-        active = [inst for inst, hours in billed.values() if hour in hours]
-        active_ids = frozenset(i.resource_id for i in active)
+        active_ids = frozenset(r for r, (_, hours) in billed.items() if hour in hours)
         streams = []
         for ed in days:
-            routes = routes_for(ed.plan.endpoint, active)
+            routes = tuple(r for r in routable[ed.plan.endpoint.name] if r in active_ids)
             for batch in ed.hour(hour, hour_start, routes, active_ids):
                 telemetry.usage_add(usage, batch)
                 bytes_out += int((batch.output_tokens * 4 + 600).sum())
@@ -107,7 +110,6 @@ def _day_telemetry(
                     telemetry.batch_lines(
                         batch,
                         hour_start=hour_start,
-                        prompts=prompts[batch.endpoint.name],
                         region="us-east-1",
                         instance_types=instance_types,
                     )
@@ -188,7 +190,6 @@ def dataset_generate(*, out: Path, opts: Options) -> dict:
     plan = anomalies_plan(topo=base, period_start=period_start, days=opts.days)
     topo = with_instances(base, list(plan.extra_instances))
     plans = plans_build(topo=topo, requests_per_day=opts.requests_per_day)
-    prompts = {e.name: prompt_hashes(e.name) for e in topo.endpoints}
     instance_types = {i.resource_id: i.instance_type for i in topo.instances}
     endpoint_teams = {e.name: e.team for e in topo.endpoints}
     savings_plan = commitments.savings_plan_for(base)
@@ -223,7 +224,7 @@ def dataset_generate(*, out: Path, opts: Options) -> dict:
         }
         record, usage, bytes_out = _day_telemetry(
             root=out, topo=topo, plan=plan, opts=opts, day_start=day_start, billed=billed,
-            prompts=prompts, instance_types=instance_types, plans=plans,
+            instance_types=instance_types, plans=plans,
         )  # fmt: skip
         records.append(record)
         instance_costs, other = _day_charges(

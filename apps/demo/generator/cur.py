@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
 from apps.demo.generator.prices import Price
 from apps.demo.generator.topology import PAYER_ACCOUNT, PLATFORM_ACCOUNT, REGION, Instance
@@ -88,6 +89,7 @@ class Charge:
         return self.cost if self.effective_cost is None else self.effective_cost
 
 
+@lru_cache(maxsize=65536)  # rates and hourly costs repeat across millions of lines
 def money_text(value: Decimal) -> str:
     """Decimal text with at most 10 places, no exponent, no trailing zeros."""
     text = format(value.quantize(Q10, rounding=ROUND_HALF_EVEN), "f")
@@ -96,10 +98,12 @@ def money_text(value: Decimal) -> str:
     return "0" if text in ("", "-0") else text
 
 
+@lru_cache(maxsize=8192)  # the same hour boundaries appear on every instance's lines
 def iso(instant: datetime) -> str:
     return instant.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+@lru_cache(maxsize=4096)
 def month_bounds(instant: datetime) -> tuple[datetime, datetime]:
     start = instant.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     end = (start + timedelta(days=32)).replace(day=1)

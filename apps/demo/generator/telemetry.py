@@ -9,7 +9,7 @@ held, in milliseconds; the truth file splits shared nodes by it.
 from collections.abc import Iterator
 from datetime import datetime
 
-from apps.demo.generator.traffic import LANES, Batch
+from apps.demo.generator.traffic import LANES, Batch, prompt_hash
 
 FIELDS = (
     "ts", "request_id", "endpoint", "model", "model_version", "input_tokens", "output_tokens",
@@ -23,7 +23,6 @@ def batch_lines(
     batch: Batch,
     *,
     hour_start: datetime,
-    prompts: list[str],
     region: str,
     instance_types: dict[str, str],
 ) -> Iterator[tuple[int, int, str]]:
@@ -51,7 +50,8 @@ def batch_lines(
             f'"latency_ms":{lat},"ttft_ms":{ttft},"queue_ms":{q},'
             f'"accelerator":"{e.accelerator_type}","resource_id":"{res}",'
             f'"lane":"{LANES[lane]}","customer":"{cust}","status":"{STATUSES[st]}",'
-            f'"cache_hit":{"true" if cached else "false"},"prompt_hash":"{prompts[pr]}",'
+            f'"cache_hit":{"true" if cached else "false"},'
+            f'"prompt_hash":"{prompt_hash(e.name, pr)}",'
             f'"batch_size":{bs},"attributes":{{"gpu_ms":{gpu},"team":"{e.team}",'
             f'"region":"{region}","instance_type":"{instance_types[res]}"}}}}\n'
         )

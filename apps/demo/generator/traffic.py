@@ -17,6 +17,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 import numpy as np
 
@@ -99,12 +100,10 @@ def plans_build(*, topo: Topology, requests_per_day: int) -> dict[str, EndpointP
     return plans
 
 
-def prompt_hashes(endpoint: str) -> list[str]:
-    """The endpoint's prompt pool; repeated prompts share a hash."""
-    return [
-        hashlib.blake2b(f"{endpoint}:prompt:{i}".encode(), digest_size=8).hexdigest()
-        for i in range(PROMPTS_PER_ENDPOINT)
-    ]
+@lru_cache(maxsize=1 << 16)  # Zipf: a few prompts per endpoint take most requests
+def prompt_hash(endpoint: str, index: int) -> str:
+    """The hash of one prompt of the endpoint's pool; repeated prompts share it."""
+    return hashlib.blake2b(f"{endpoint}:prompt:{index}".encode(), digest_size=8).hexdigest()
 
 
 def _hour_shape(hour: int, lane_p: tuple[float, float, float], weekday: int) -> float:
@@ -144,9 +143,11 @@ class EndpointDay:
         version_factor = self._active("model_version_regression", hour_start)
         version = "v2" if version_factor else "v1"
         n = int(rng.poisson(lam * (spike or 1.0))) if routes else 0
-        batches = [
-            self._draw(n, routes, spike=spike, factor=version_factor or 1.0, version=version)
-        ]
+        batches = []
+        if n:
+            batches.append(
+                self._draw(n, routes, spike=spike, factor=version_factor or 1.0, version=version)
+            )
         runaway = self._active("runaway_batch", hour_start)
         run_routes = tuple(r for r in self.runaway_routes if r in billed)
         if runaway and run_routes:
@@ -227,6 +228,13 @@ class EndpointDay:
         return batch
 
 
-def routes_for(endpoint: Endpoint, instances: list[Instance]) -> tuple[str, ...]:
-    """Resource ids that take the endpoint's ordinary traffic in an hour."""
-    return tuple(i.resource_id for i in instances if i.is_routable and endpoint.name in i.endpoints)
+def routes_by_endpoint(
+    topo: Topology, billed: dict[str, tuple[Instance, range]]
+) -> dict[str, tuple[str, ...]]:
+    """Resource ids (in ``billed`` order) that take each endpoint's ordinary traffic today."""
+    routes: dict[str, list[str]] = {e.name: [] for e in topo.endpoints}
+    for resource, (inst, _) in billed.items():
+        if inst.is_routable:
+            for name in inst.endpoints:
+                routes[name].append(resource)
+    return {name: tuple(r) for name, r in routes.items()}
