@@ -1,5 +1,7 @@
+import json
 from collections import defaultdict
 from decimal import Decimal
+from pathlib import Path
 
 
 def _label(labels: list[dict], kind: str) -> dict:
@@ -89,3 +91,14 @@ def test_pricing_change_raises_the_on_demand_rate_from_its_start(
             )
     (before,), (after,) = rates[False], rates[True]
     assert after == (before * Decimal(change["factor"])).quantize(Decimal("0.0001"))
+
+
+def test_nab_layout_holds_the_same_windows(small_dataset: Path, labels: list[dict]) -> None:
+    nab = json.loads((small_dataset / "labels_nab.json").read_text())
+    windows = sorted(w for ws in nab.values() for w in ws)
+    expected = sorted(
+        [a["start"].replace("T", " ").replace("Z", ".000000"),
+         a["end"].replace("T", " ").replace("Z", ".000000")]
+        for a in labels
+    )  # fmt: skip
+    assert windows == expected
