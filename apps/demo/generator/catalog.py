@@ -33,8 +33,8 @@ def catalog_describe(*, topo: Topology, plan: AnomalyPlan) -> dict:
         endpoints.append(
             {
                 "name": e.name, "team": e.team, "model": e.family.model,
-                "model_family": e.family.model.rsplit("-", 1)[0] if e.family.short != "embed"
-                else "bge", "parameter_count": e.family.parameter_count,
+                "model_family": e.family.name,
+                "parameter_count": e.family.parameter_count,
                 "precision": e.family.precision,
                 "serving_framework": SERVING_FRAMEWORK.get(e.family.short, "vllm"),
                 "accelerator_type": e.accelerator_type, "accelerator_count": e.accelerator_count,

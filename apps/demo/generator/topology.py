@@ -53,6 +53,11 @@ class Family:
     tokens_out: int  # median output tokens per request
     weight: int  # how often the family is picked
 
+    @property
+    def name(self) -> str:
+        """The catalog's model family: the model name up to its size."""
+        return FAMILY_NAMES[self.short]
+
 
 FAMILIES = (
     Family("llama8b", "llama-3.1-8b-instruct", 8_030_000_000, "bf16", "g5.xlarge",
@@ -72,6 +77,10 @@ FAMILIES = (
     Family("sdxl", "stable-diffusion-xl", 3_500_000_000, "fp16", "g5.48xlarge",
            ("batch",), 80, 1, 1),
 )  # fmt: skip
+FAMILY_NAMES = {
+    "llama8b": "llama-3.1", "mistral7b": "mistral", "embed": "bge", "qwen32b": "qwen2.5",
+    "mixtral": "mixtral", "llama70b": "llama-3.1", "llama405b": "llama-3.1", "sdxl": "sdxl",
+}  # fmt: skip
 SHARED_POOL_TYPES = ("g5.12xlarge", "g6.12xlarge")
 # Endpoint index -> family: two shared-node endpoints, an untagged dedicated one, a spot batch
 # one and a p5 one come first, so even a small world has every kind the anomalies need.

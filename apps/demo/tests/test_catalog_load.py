@@ -7,7 +7,7 @@ from apps.accounts.models import Team, TeamMembership, User
 from apps.catalog.models import AttributionRule, ModelEndpoint, PriceBookEntry
 from apps.catalog.rules import LineItemKeys, Rule, endpoint_for
 from apps.common.errors import InputFileError
-from apps.demo.services.catalog_load import DEMO_PASSWORD, demo_catalog_load
+from apps.demo.services.catalog_load import DEMO_PASSWORD, ENDPOINT_FIELDS, demo_catalog_load
 from apps.demo.tests.conftest import SMALL
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -107,3 +107,18 @@ def test_load_without_a_manifest_names_the_file(tmp_path: Path) -> None:
 def test_generate_demo_rejects_a_world_too_small_for_the_anomalies(tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="endpoints must be at least 4"):
         call_command("generate_demo", "--out", str(tmp_path), "--days", "1", "--endpoints", "3")
+
+
+@pytest.mark.django_db
+def test_loaded_endpoints_match_the_manifest(
+    small_dataset: Path, manifest: dict, settings: object
+) -> None:
+    settings.PASSWORD_HASHERS = FAST_HASHER  # type: ignore[attr-defined]
+    demo_catalog_load(data_dir=small_dataset)
+    for row in manifest["catalog"]["endpoints"]:
+        endpoint = ModelEndpoint.objects.select_related("team").get(name=row["name"])
+        assert endpoint.team.name == row["team"]
+        for field in ENDPOINT_FIELDS:
+            assert getattr(endpoint, field) == row[field], (row["name"], field)
+    families = {e.model_family for e in ModelEndpoint.objects.all()}
+    assert families <= {"llama-3.1", "mistral", "bge", "qwen2.5", "mixtral", "sdxl"}
