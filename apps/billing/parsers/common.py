@@ -247,6 +247,8 @@ class Columns:
                 except (ValueError, TypeError) as exc:
                     index = pc.index(text, value).as_py()
                     message = f"not a timestamp: {value!r}" if value else "value is empty"
+                    if "offset" in str(exc):
+                        message = str(exc)
                     raise self.error(message, index=index, column=name) from exc
             result = pc.take(pa.array(parsed, INSTANT), encoded.indices)
         if result.null_count:
