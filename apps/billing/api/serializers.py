@@ -1,8 +1,11 @@
+from decimal import Decimal
+
 from rest_framework import serializers
 
 from apps.billing.choices import BillingFormat, CostMetric, Granularity
 from apps.billing.models import BillingImport
 from apps.billing.selectors import GROUPS
+from apps.billing.services.billing_import import decimal_text
 
 
 class BillingImportSerializer(serializers.ModelSerializer):
@@ -61,8 +64,15 @@ class CostQueryInputSerializer(serializers.Serializer):
         return attrs
 
 
+class ExactDecimalField(serializers.Field):
+    """A decimal as an exact plain string without trailing zeros (``"0.3"``, ``"1E-24"`` never)."""
+
+    def to_representation(self, value: Decimal) -> str:
+        return decimal_text(value)
+
+
 class CostRowSerializer(serializers.Serializer):
     period = serializers.DateField()
-    group = serializers.CharField()
+    group = serializers.CharField(allow_blank=True)
     currency = serializers.CharField()
-    amount = serializers.DecimalField(max_digits=40, decimal_places=24, coerce_to_string=True)
+    amount = ExactDecimalField(read_only=True)

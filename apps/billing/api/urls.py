@@ -1,12 +1,12 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
 
 from apps.billing.api.views import BillingImportViewSet, CostExplorerView
 
-router = SimpleRouter(trailing_slash="/?")
-router.register("billing/imports", BillingImportViewSet, basename="billing-import")
+import_list = BillingImportViewSet.as_view({"get": "list", "post": "create"})
+import_detail = BillingImportViewSet.as_view({"get": "retrieve"})
 
 urlpatterns = [
+    path("billing/imports", import_list, name="billing-import-list"),
+    path("billing/imports/<int:pk>", import_detail, name="billing-import-detail"),
     path("costs", CostExplorerView.as_view(), name="costs"),
-    *router.urls,
 ]
