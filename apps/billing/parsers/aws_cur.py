@@ -28,6 +28,7 @@ from apps.billing.parsers.common import (
     map_values,
     money_add,
     money_subtract,
+    tags_from_columns,
     tags_json,
     to_ledger_batch,
 )
@@ -130,10 +131,19 @@ def _tags(raw: pa.RecordBatch, tag_columns: dict[str, str]) -> pa.Array:
     per_column = [
         (key, raw.column(column).to_pylist()) for column, key in tag_columns.items() if key
     ]
-    cur2 = raw.column("resource_tags").to_pylist() if "resource_tags" in raw.schema.names else None
+    if "resource_tags" not in raw.schema.names:
+        columns: dict[str, pa.Array] = {}
+        for column, key in tag_columns.items():
+            if key in columns:  # two spellings of one key: first non-empty wins
+                value = pc.utf8_trim_whitespace(pc.fill_null(raw.column(column), ""))
+                columns[key] = pc.if_else(pc.equal(columns[key], ""), value, columns[key])
+            else:
+                columns[key] = raw.column(column)
+        return tags_from_columns(columns, raw.num_rows)
+    cur2 = raw.column("resource_tags").to_pylist()
     rows = []
     for index in range(raw.num_rows):
-        tags = _cur2_tag_map(cur2[index]) if cur2 is not None else {}
+        tags = _cur2_tag_map(cur2[index])
         for key, values in per_column:
             value = values[index]
             if value not in (None, ""):

@@ -18,6 +18,7 @@ must be visible to the API while the import runs and after it fails.
 import hashlib
 import io
 import logging
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -33,6 +34,7 @@ from apps.billing.choices import BillingFormat, ImportStatus
 from apps.billing.models import BillingImport, BillingSource
 from apps.billing.parsers.common import LEDGER_COLUMNS
 from apps.billing.parsers.detect import open_reader
+from apps.billing.parsers.prefetch import prefetch
 from apps.common.clock import utcnow
 from apps.common.errors import CostgovError, InputFileError
 from apps.common.sql import load_sql
@@ -44,6 +46,7 @@ COPY_STAGE = "COPY billing_stage_line_item ({}) FROM STDIN WITH (FORMAT csv)".fo
     ", ".join(LEDGER_COLUMNS)
 )
 CSV_OPTIONS = pacsv.WriteOptions(include_header=False)
+PROGRESS_EVERY_S = 1.0  # rows_done updates: each one is a commit, so not per batch
 
 
 class TotalsMismatch(CostgovError):
@@ -148,6 +151,7 @@ def billing_import_run(
 def billing_import_file(
     *,
     paths: list[Path],
+    names: list[str] | None = None,
     file_format: str = BillingFormat.AUTO,
     source_name: str = "default",
     triggered_by: str,
@@ -157,6 +161,7 @@ def billing_import_file(
     """Import files now, in this process (command line, tests, benchmark)."""
     run = billing_import_create(
         paths=paths,
+        names=names,
         file_format=file_format,
         source_name=source_name,
         triggered_by=triggered_by,
@@ -180,6 +185,7 @@ def _execute(run: BillingImport, *, default_currency: str) -> None:
     rows = 0
     formats = []
     checksums = {}
+    reported_at = time.monotonic()
     with connection.cursor() as cur:
         cur.execute(load_sql("billing", "create_stage_cost_line_item"))
         for path_text, name in zip(run.file_paths, run.file_names, strict=True):
@@ -190,17 +196,20 @@ def _execute(run: BillingImport, *, default_currency: str) -> None:
             )
             formats.append(file_format)
             file_rows = 0
-            for batch in batches:
+            for batch in prefetch(batches):
                 totals.add_batch(batch)
                 _copy_batch(cur, batch)
                 file_rows += batch.num_rows
                 rows += batch.num_rows
-                BillingImport.objects.filter(pk=run.pk).update(rows_done=rows)
+                if time.monotonic() - reported_at >= PROGRESS_EVERY_S:
+                    BillingImport.objects.filter(pk=run.pk).update(rows_done=rows)
+                    reported_at = time.monotonic()
             if file_rows == 0:
                 raise InputFileError("file has a header but no line items", file=name, row=2)
     source_totals = totals.as_json()
     BillingImport.objects.filter(pk=run.pk).update(
         sha256=checksums,
+        rows_done=rows,
         rows_total=rows,
         format=formats[0] if len(set(formats)) == 1 else run.format,
         source_totals=source_totals,
