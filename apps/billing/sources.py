@@ -5,6 +5,7 @@ place; ``s3://bucket/prefix`` downloads the latest CUR manifest's files of each 
 into a temporary folder (see ``apps.billing.s3``). Add a scheme by registering a resolver.
 """
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -43,6 +44,15 @@ def local_files(location: str) -> Iterator[list[Path]]:
     if not files:
         raise InputFileError("folder holds no billing files", file=location)
     yield files
+
+
+def display_names(paths: list[Path]) -> list[str]:
+    """Short unique names for messages and checksums: file names, or paths below the common
+    folder when files from several folders are imported together (S3 periods)."""
+    if len({path.name for path in paths}) == len(paths):
+        return [path.name for path in paths]
+    common = Path(os.path.commonpath([str(path.parent) for path in paths]))
+    return [str(path.relative_to(common)) for path in paths]
 
 
 def resolve_files(location: str) -> AbstractContextManager[list[Path]]:

@@ -1,8 +1,3 @@
-import uuid
-from pathlib import Path
-
-from django.conf import settings
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.request import Request
@@ -18,8 +13,7 @@ from apps.billing.api.serializers import (
     CostRowSerializer,
 )
 from apps.billing.selectors import billing_import_list, cost_by_group
-from apps.billing.services.billing_import import billing_import_create
-from apps.billing.tasks import billing_import_run_task
+from apps.billing.services.billing_upload import billing_import_upload
 
 
 class BillingImportViewSet(viewsets.ReadOnlyModelViewSet):
@@ -35,24 +29,13 @@ class BillingImportViewSet(viewsets.ReadOnlyModelViewSet):
     def create(self, request: Request) -> Response:
         data = BillingImportCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        upload = data.validated_data["file"]
-        name = Path(upload.name).name
-        folder = Path(settings.COSTGOV_UPLOAD_DIR) / "billing" / uuid.uuid4().hex
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / name
-        with path.open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
-        with transaction.atomic():
-            run = billing_import_create(
-                paths=[path],
-                names=[name],
-                file_format=data.validated_data["format"],
-                source_name=data.validated_data["source"],
-                triggered_by="api",
-                created_by=request.user,
-            )
-            billing_import_run_task.delay_on_commit(run.pk)
+        run = billing_import_upload(
+            upload=data.validated_data["file"],
+            file_format=data.validated_data["format"],
+            source_name=data.validated_data["source"],
+            created_by=request.user,
+            via="api",
+        )
         return Response(
             {"import_id": run.pk, "status": run.status}, status=status.HTTP_202_ACCEPTED
         )

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.billing.choices import BillingFormat, ImportStatus
 from apps.billing.services.billing_import import billing_import_file, decimal_text
-from apps.billing.sources import resolve_files
+from apps.billing.sources import display_names, resolve_files
 from apps.common.errors import CostgovError
 
 
@@ -31,6 +31,7 @@ class Command(BaseCommand):
             with resolve_files(str(options["location"])) as files:
                 run = billing_import_file(
                     paths=files,
+                    names=display_names(files),
                     file_format=str(options["format"]),
                     source_name=str(options["source"]),
                     triggered_by="command",
