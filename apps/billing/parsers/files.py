@@ -60,7 +60,7 @@ def read_header(path: Path, name: str) -> list[str]:
     kind = _kind(path)
     try:
         if kind == "parquet":
-            return list(pq.read_schema(path).names)
+            return _flat_names(list(pq.read_schema(path)))
         with _open_text(path, kind) as handle:
             if kind.startswith("jsonl"):
                 line = handle.readline()
@@ -195,10 +195,28 @@ def _parquet_batches(path: Path, name: str) -> Iterator[RawBatch]:
         parquet = pq.ParquetFile(path)
         for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
             if batch.num_rows:
-                yield RawBatch(batch=batch, first_row=next_row)
+                yield RawBatch(batch=_flatten_structs(batch), first_row=next_row)
                 next_row += batch.num_rows
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputFileError(f"cannot read Parquet ({exc})", file=name, row=next_row) from exc
+
+
+def _flat_names(fields: list[pa.Field], prefix: str = "") -> list[str]:
+    names = []
+    for field in fields:
+        if pa.types.is_struct(field.type):
+            names += _flat_names(list(field.type), f"{prefix}{field.name}.")
+        else:
+            names.append(f"{prefix}{field.name}")
+    return names
+
+
+def _flatten_structs(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """Nested Parquet (GCP: ``service`` struct) -> the CSV export's dotted names."""
+    table = pa.Table.from_batches([batch])
+    while any(pa.types.is_struct(field.type) for field in table.schema):
+        table = table.flatten()
+    return table.combine_chunks().to_batches()[0] if table.num_rows else batch
 
 
 def _flatten(record: dict, prefix: str = "") -> dict[str, str]:
