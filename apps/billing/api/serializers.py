@@ -1,5 +1,9 @@
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.billing.choices import BillingFormat, CostMetric, Granularity
@@ -42,6 +46,12 @@ class BillingImportCreateInputSerializer(serializers.Serializer):
     format = serializers.ChoiceField(choices=BillingFormat.choices, default=BillingFormat.AUTO)
     source = serializers.CharField(max_length=200, default="default")
 
+    def validate_file(self, value: UploadedFile) -> UploadedFile:
+        limit = settings.COSTGOV_MAX_UPLOAD_BYTES
+        if value.size is not None and value.size > limit:
+            raise serializers.ValidationError(f"File is larger than {limit} bytes.")
+        return value
+
 
 class CostQueryInputSerializer(serializers.Serializer):
     start = serializers.DateField()
@@ -64,6 +74,7 @@ class CostQueryInputSerializer(serializers.Serializer):
         return attrs
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class ExactDecimalField(serializers.Field):
     """A decimal as an exact plain string without trailing zeros (``"0.3"``, ``"1E-24"`` never)."""
 
@@ -76,3 +87,7 @@ class CostRowSerializer(serializers.Serializer):
     group = serializers.CharField(allow_blank=True)
     currency = serializers.CharField()
     amount = ExactDecimalField(read_only=True)
+
+
+class CostExplorerOutputSerializer(CostQueryInputSerializer):
+    results = CostRowSerializer(many=True)

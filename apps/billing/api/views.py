@@ -9,6 +9,7 @@ from apps.accounts.choices import Scope
 from apps.billing.api.serializers import (
     BillingImportCreateInputSerializer,
     BillingImportSerializer,
+    CostExplorerOutputSerializer,
     CostQueryInputSerializer,
     CostRowSerializer,
 )
@@ -44,7 +45,7 @@ class BillingImportViewSet(viewsets.ReadOnlyModelViewSet):
 class CostExplorerView(APIView):
     """Cost over charge days ``[start, end)``, grouped, as exact decimal strings."""
 
-    @extend_schema(parameters=[CostQueryInputSerializer], responses=CostRowSerializer(many=True))
+    @extend_schema(parameters=[CostQueryInputSerializer], responses=CostExplorerOutputSerializer)
     def get(self, request: Request) -> Response:
         query = CostQueryInputSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

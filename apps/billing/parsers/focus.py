@@ -43,10 +43,15 @@ def required_columns(header: list[str]) -> list[str]:
     return [column for column in REQUIRED if column not in header]
 
 
-def _plain_money(c: Columns) -> tuple[pa.RecordBatch, str | None]:
-    """Strip currency symbols and thousands separators; return the symbol's currency."""
+def _plain_money(
+    c: Columns, found: dict[str, tuple[int, str]]
+) -> tuple[pa.RecordBatch, str | None]:
+    """Strip currency symbols and thousands separators; return the symbol's currency.
+
+    ``found`` (symbol -> first file row and column) carries over from earlier batches, so
+    mixed symbols are caught anywhere in the file.
+    """
     batch = c.batch
-    found: dict[str, tuple[int, str]] = {}
     for name in MONEY_COLUMNS:
         if not c.has(name) or not pa.types.is_string(batch.column(name).type):
             continue
@@ -55,25 +60,31 @@ def _plain_money(c: Columns) -> tuple[pa.RecordBatch, str | None]:
         for symbol in SYMBOLS:
             has_symbol = pc.and_(formatted, pc.match_substring(text, symbol))
             if pc.any(has_symbol).as_py() and symbol not in found:
-                found[symbol] = (pc.index(has_symbol, True).as_py(), name)
+                found[symbol] = (c.first_row + pc.index(has_symbol, True).as_py(), name)
         cleaned = pc.replace_substring_regex(text, r"[$€£¥,]", "")
         batch = batch.set_column(
             batch.schema.get_field_index(name), name, pc.if_else(formatted, cleaned, text)
         )
     if len(found) > 1 and not c.has("BillingCurrency"):
-        index, column = sorted(found.values())[-1]
+        row, column = sorted(found.values())[-1]
         raise c.error(
             f"mixed currencies ({', '.join(sorted(found))}) and no BillingCurrency column",
-            index=index,
+            index=row - c.first_row,
             column=column,
         )
     symbol = next(iter(found), None)
     return batch, (SYMBOLS[symbol] if symbol else None)
 
 
-def normalize(raw: RawBatch, *, file: str, default_currency: str) -> pa.RecordBatch:
+def normalize(
+    raw: RawBatch,
+    *,
+    file: str,
+    default_currency: str,
+    symbols: dict[str, tuple[int, str]] | None = None,
+) -> pa.RecordBatch:
     probe = Columns(raw.batch, file=file, first_row=raw.first_row, assume_utc=True)
-    batch, symbol_currency = _plain_money(probe)
+    batch, symbol_currency = _plain_money(probe, {} if symbols is None else symbols)
     c = Columns(batch, file=file, first_row=raw.first_row, assume_utc=True, allow_us_dates=True)
     n = c.length
     billed = c.money("BilledCost")
@@ -144,5 +155,6 @@ def _tags(c: Columns) -> pa.Array:
 def read(
     batches: Iterator[RawBatch], *, file: str, default_currency: str
 ) -> Iterator[pa.RecordBatch]:
+    symbols: dict[str, tuple[int, str]] = {}
     for raw in batches:
-        yield normalize(raw, file=file, default_currency=default_currency)
+        yield normalize(raw, file=file, default_currency=default_currency, symbols=symbols)

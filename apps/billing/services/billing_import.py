@@ -231,6 +231,9 @@ def _copy_batch(cur: object, batch: pa.RecordBatch) -> None:
 @transaction.atomic
 def _swap(run: BillingImport, source_totals: dict) -> dict:
     """Delete the slices, insert the staged rows, and check totals, all or nothing."""
+    # One swap per source at a time: a concurrent import's DELETE would not see rows another
+    # import has just inserted (READ COMMITTED snapshot) and the slice would end up doubled.
+    BillingSource.objects.select_for_update().get(pk=run.source_id)
     with connection.cursor() as cur:
         cur.execute(
             load_sql("billing", "delete_cost_line_items_for_slices"),

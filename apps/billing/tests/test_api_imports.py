@@ -107,3 +107,14 @@ def test_import_list_runs_a_fixed_number_of_queries(
         response = client.get(URL)
     assert response.status_code == 200
     assert response.json()["count"] == 5
+
+
+def test_upload_larger_than_the_limit_is_a_400(
+    finance_user, client_for: Callable, tmp_path: Path
+) -> None:
+    with override_settings(COSTGOV_MAX_UPLOAD_BYTES=10):
+        response = client_for(finance_user).post(
+            URL, {"file": _upload(tmp_path)}, format="multipart"
+        )
+    assert response.status_code == 400
+    assert "larger than 10 bytes" in response.json()["file"][0]

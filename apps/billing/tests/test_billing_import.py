@@ -219,6 +219,16 @@ def test_mixed_currencies_without_currency_column_are_rejected(
     _fails(path, imported, "row 3", "'BilledCost'", "mixed currencies")
 
 
+def test_mixed_currency_symbols_in_different_batches_are_rejected(
+    imported: list[tuple], tmp_path: Path
+) -> None:
+    path = tmp_path / "focus-big.csv"
+    line = "2024-01-01T00:00:00Z,2024-01-02T00:00:00Z,{}\n"
+    rows = [line.format("$1.00")] * 40_000 + [line.format("€2.00")]
+    path.write_text("BillingPeriodStart,ChargePeriodStart,BilledCost\n" + "".join(rows))
+    _fails(path, imported, "row 40002", "'BilledCost'", "mixed currencies")
+
+
 def test_empty_cost_in_a_required_column_is_rejected(imported: list, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "blank.csv", [cur_row(cost="")])
     _fails(path, imported, "row 2", "'line_item_unblended_cost'", "empty")
