@@ -95,7 +95,7 @@ class CostLineItem(models.Model):
     source = models.ForeignKey(BillingSource, on_delete=models.PROTECT, related_name="+")
     import_run = models.ForeignKey(BillingImport, on_delete=models.PROTECT, related_name="+")
     source_row = models.BigIntegerField(help_text="Row number in the source file.")
-    provider = models.CharField(max_length=64)
+    provider = models.TextField()
     billing_account_id = models.TextField(blank=True)
     sub_account_id = models.TextField(blank=True)
     billing_period_start = models.DateField()

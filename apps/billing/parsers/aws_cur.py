@@ -28,11 +28,10 @@ from apps.billing.parsers.common import (
     map_values,
     money_add,
     money_subtract,
-    tags_from_columns,
-    tags_json,
     to_ledger_batch,
 )
 from apps.billing.parsers.files import RawBatch
+from apps.billing.parsers.tags import tags_from_columns, tags_json
 
 REQUIRED = (
     "line_item_unblended_cost",
@@ -238,7 +237,7 @@ def normalize(raw: RawBatch, *, file: str) -> pa.RecordBatch:
             "effective_cost": effective,
             "list_cost": list_cost,
             "contracted_cost": pa.nulls(n, MONEY),
-            "billing_currency": c.required_text("line_item_currency_code"),
+            "billing_currency": c.currency("line_item_currency_code"),
             "pricing_category": pricing_category,
             "pricing_quantity": usage_amount,
             "pricing_unit": c.text("pricing_unit"),

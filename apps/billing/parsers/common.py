@@ -5,9 +5,7 @@ money never passes through float: text cells are cast straight to ``decimal128``
 that fails is re-checked cell by cell to name the exact row and column.
 """
 
-import json
-from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 import pyarrow as pa
@@ -137,6 +135,17 @@ class Columns:
             raise self.error("value is empty", index=pc.index(empty, True).as_py(), column=name)
         return value
 
+    def currency(self, name: str) -> pa.Array:
+        """An ISO 4217 code in every row (FOCUS BillingCurrency, CUR CurrencyCode)."""
+        value = pc.utf8_upper(self.required_text(name))
+        bad = pc.invert(pc.match_substring_regex(value, r"^[A-Z]{3}$"))
+        if pc.any(bad).as_py():
+            index = pc.index(bad, True).as_py()
+            raise self.error(
+                f"not a currency code: {value[index].as_py()!r}", index=index, column=name
+            )
+        return value
+
     def first_text(self, *names: str) -> pa.Array:
         """Per row, the first of ``names`` that is present and not empty."""
         result = self.text(names[-1])
@@ -238,6 +247,9 @@ class Columns:
             encoded = pc.dictionary_encode(text)
             parsed = []
             for value in encoded.dictionary.to_pylist():
+                if value is None or value.lower() in NULL_WORDS:
+                    parsed.append(None)  # empty: the column default, or an error below
+                    continue
                 try:
                     parsed.append(
                         parse_instant(
@@ -246,9 +258,7 @@ class Columns:
                     )
                 except (ValueError, TypeError) as exc:
                     index = pc.index(text, value).as_py()
-                    message = f"not a timestamp: {value!r}" if value else "value is empty"
-                    if "offset" in str(exc):
-                        message = str(exc)
+                    message = str(exc) if "offset" in str(exc) else f"not a timestamp: {value!r}"
                     raise self.error(message, index=index, column=name) from exc
             result = pc.take(pa.array(parsed, INSTANT), encoded.indices)
         if result.null_count:
@@ -261,44 +271,6 @@ class Columns:
     def day(self, name: str) -> pa.Array:
         """A UTC calendar date (billing periods)."""
         return pc.cast(self.instant(name), pa.date32())
-
-
-def tags_json(rows: Iterable[dict]) -> pa.Array:
-    """Tags as JSON text per row (``{}`` when none), keys sorted for stable output."""
-    return pa.array(
-        [json.dumps(tags, sort_keys=True, ensure_ascii=False) if tags else "{}" for tags in rows],
-        pa.string(),
-    )
-
-
-def _json_strings(values: pa.Array) -> pa.Array:
-    """Each value as a JSON string literal, escaped with Arrow kernels (no per-row Python)."""
-    if pc.any(pc.match_substring_regex(values, r"[\x00-\x1f]")).as_py():
-        # Control characters need \uXXXX escapes; rare enough to leave to json.dumps.
-        dumped = [
-            None if v is None else json.dumps(v, ensure_ascii=False) for v in values.to_pylist()
-        ]
-        return pa.array(dumped, pa.string())
-    escaped = pc.replace_substring(pc.replace_substring(values, "\\", "\\\\"), '"', '\\"')
-    return pc.binary_join_element_wise('"', escaped, '"', "")
-
-
-def tags_from_columns(columns: dict[str, pa.Array], length: int) -> pa.Array:
-    """Tags JSON from one text column per key; empty cells are absent keys.
-
-    The output equals ``json.dumps(tags, sort_keys=True, ensure_ascii=False)`` per row.
-    """
-    if not columns:
-        return constant("{}", length)
-    fragments = []
-    for key in sorted(columns):
-        values = pc.utf8_trim_whitespace(pc.fill_null(columns[key], ""))
-        fragment = pc.binary_join_element_wise(
-            ", " + json.dumps(key, ensure_ascii=False) + ": ", _json_strings(values), ""
-        )
-        fragments.append(pc.if_else(pc.equal(values, ""), "", fragment))
-    joined = pc.replace_substring_regex(pc.binary_join_element_wise(*fragments, ""), "^, ", "")
-    return pc.binary_join_element_wise("{", joined, "}", "")
 
 
 def constant(value: object, length: int, type_: pa.DataType | None = None) -> pa.Array:
@@ -332,7 +304,3 @@ def money_subtract(a: pa.Array, b: pa.Array) -> pa.Array:
 def decimal_sum(values: pa.Array) -> Decimal:
     total = pc.sum(values).as_py()
     return Decimal(0) if total is None else total
-
-
-def date_iso(value: date) -> str:
-    return value.isoformat()

@@ -16,10 +16,10 @@ from apps.billing.parsers.common import (
     Columns,
     constant,
     map_values,
-    tags_json,
     to_ledger_batch,
 )
 from apps.billing.parsers.files import RawBatch
+from apps.billing.parsers.tags import tags_json
 
 REQUIRED = ("BilledCost", "BillingPeriodStart", "ChargePeriodStart")
 MONEY_COLUMNS = ("BilledCost", "EffectiveCost", "ListCost", "ContractedCost")
@@ -91,7 +91,7 @@ def normalize(
     effective = c.money("EffectiveCost") if c.has("EffectiveCost") else billed
     start = c.instant("ChargePeriodStart")
     if c.has("BillingCurrency"):
-        currency = c.required_text("BillingCurrency")
+        currency = c.currency("BillingCurrency")
     else:
         currency = constant(symbol_currency or default_currency, n)
     provider = c.first_text("ProviderName", "ServiceProviderName", "InvoiceIssuerName")
@@ -108,7 +108,7 @@ def normalize(
             "charge_category": map_values(
                 c.text("ChargeCategory", "Usage"), CHARGE_CATEGORY, "Adjustment"
             ),
-            "charge_class": c.text("ChargeClass"),
+            "charge_class": _charge_class(c),
             "billed_cost": billed,
             "effective_cost": effective,
             "list_cost": c.money("ListCost") if c.has("ListCost") else billed,
@@ -131,6 +131,17 @@ def normalize(
             "tags": _tags(c),
         }
     )
+
+
+def _charge_class(c: Columns) -> pa.Array:
+    """FOCUS ChargeClass is null or ``Correction``; anything else is an error."""
+    value = c.text("ChargeClass")
+    known = pc.is_in(pc.utf8_lower(value), value_set=pa.array(["", "null", "correction"]))
+    if not pc.all(known).as_py():
+        index = pc.index(known, False).as_py()
+        bad = value[index].as_py()
+        raise c.error(f"unknown ChargeClass {bad!r}", index=index, column="ChargeClass")
+    return pc.if_else(pc.equal(pc.utf8_lower(value), "correction"), "Correction", "")
 
 
 def _tags(c: Columns) -> pa.Array:

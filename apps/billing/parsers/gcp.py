@@ -22,10 +22,10 @@ from apps.billing.parsers.common import (
     constant,
     map_values,
     money_add,
-    tags_json,
     to_ledger_batch,
 )
 from apps.billing.parsers.files import RawBatch
+from apps.billing.parsers.tags import tags_json
 
 REQUIRED = ("cost", "currency", "usage_start_time", "invoice.month")
 
@@ -138,7 +138,7 @@ def normalize(raw: RawBatch, *, file: str) -> pa.RecordBatch:
             "effective_cost": effective,
             "list_cost": list_cost,
             "contracted_cost": pa.nulls(n, MONEY),
-            "billing_currency": c.required_text("currency"),
+            "billing_currency": c.currency("currency"),
             "pricing_category": pc.if_else(
                 pc.equal(charge_category, "Usage"), "On-Demand", "Other"
             ),

@@ -229,6 +229,30 @@ def test_mixed_currency_symbols_in_different_batches_are_rejected(
     _fails(path, imported, "row 40002", "'BilledCost'", "mixed currencies")
 
 
+def test_malformed_currency_code_is_rejected(imported: list[tuple], tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "cur.csv", [cur_row(), cur_row(currency="US Dollar")])
+    _fails(path, imported, "row 3", "'line_item_currency_code'", "not a currency code")
+
+
+def test_unknown_focus_charge_class_is_rejected(imported: list[tuple], tmp_path: Path) -> None:
+    path = tmp_path / "focus.csv"
+    path.write_text(
+        "BillingPeriodStart,ChargePeriodStart,BilledCost,BillingCurrency,ChargeClass\n"
+        "2024-01-01T00:00:00Z,2024-01-02T00:00:00Z,1,USD,Correction\n"
+        "2024-01-01T00:00:00Z,2024-01-02T00:00:00Z,1,USD,Refund\n"
+    )
+    _fails(path, imported, "row 3", "'ChargeClass'", "unknown ChargeClass 'Refund'")
+
+
+def test_empty_usage_end_date_defaults_to_the_start(tmp_path: Path) -> None:
+    row = cur_row()
+    row["lineItem/UsageEndDate"] = ""
+    run = billing_import_file(paths=[write_csv(tmp_path / "cur.csv", [row])], triggered_by="t")
+    assert run.status == ImportStatus.SUCCEEDED, run.error
+    item = CostLineItem.objects.get()
+    assert item.charge_period_end == item.charge_period_start
+
+
 def test_empty_cost_in_a_required_column_is_rejected(imported: list, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "blank.csv", [cur_row(cost="")])
     _fails(path, imported, "row 2", "'line_item_unblended_cost'", "empty")
