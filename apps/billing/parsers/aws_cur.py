@@ -203,7 +203,10 @@ def normalize(raw: RawBatch, *, file: str) -> pa.RecordBatch:
     )
     charge_category = map_values(line_type, CHARGE_CATEGORY, "Adjustment")
     usage_type = c.text("line_item_usage_type")
-    is_commitment = _is(line_type, "DiscountedUsage", "SavingsPlanCoveredUsage")
+    # The negation cancels the on-demand cost of covered usage: part of the commitment.
+    is_commitment = _is(
+        line_type, "DiscountedUsage", "SavingsPlanCoveredUsage", "SavingsPlanNegation"
+    )
     is_spot = pc.match_substring(usage_type, "SpotUsage")
     pricing_category = pc.if_else(
         is_commitment,

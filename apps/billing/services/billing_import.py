@@ -215,10 +215,10 @@ def _execute(run: BillingImport, *, default_currency: str) -> None:
         source_totals=source_totals,
         billing_periods=sorted(source_totals),
     )
-    stored_totals = _swap(run, source_totals)
-    BillingImport.objects.filter(pk=run.pk).update(
-        status=ImportStatus.SUCCEEDED, stored_totals=stored_totals, finished_at=utcnow()
-    )
+    _swap(run, source_totals)
+    # The swap marked the run succeeded in its own transaction; record when it became durable
+    # (after the commit, which for large imports is a noticeable part of the work).
+    BillingImport.objects.filter(pk=run.pk).update(finished_at=utcnow())
 
 
 def _copy_batch(cur: object, batch: pa.RecordBatch) -> None:
@@ -229,8 +229,9 @@ def _copy_batch(cur: object, batch: pa.RecordBatch) -> None:
 
 
 @transaction.atomic
-def _swap(run: BillingImport, source_totals: dict) -> dict:
-    """Delete the slices, insert the staged rows, and check totals, all or nothing."""
+def _swap(run: BillingImport, source_totals: dict) -> None:
+    """Delete the slices, insert the staged rows, check totals and mark the run succeeded,
+    all or nothing (a run is never left "running" over data it already swapped in)."""
     # One swap per source at a time: a concurrent import's DELETE would not see rows another
     # import has just inserted (READ COMMITTED snapshot) and the slice would end up doubled.
     BillingSource.objects.select_for_update().get(pk=run.source_id)
@@ -247,7 +248,9 @@ def _swap(run: BillingImport, source_totals: dict) -> dict:
             "stored totals differ from the file's totals",
             details={"source_totals": source_totals, "stored_totals": stored},
         )
-    return stored
+    BillingImport.objects.filter(pk=run.pk).update(
+        status=ImportStatus.SUCCEEDED, stored_totals=stored, finished_at=utcnow()
+    )
 
 
 def _insert_from_stage(cur: object, run: BillingImport) -> None:
