@@ -10,7 +10,9 @@ from django.db.models.functions import Coalesce, TruncMonth
 from apps.accounts.access import Access
 from apps.billing.choices import Granularity
 from apps.billing.models import BillingImport, CostLineItem
+from apps.common.errors import ValidationFailed
 
+MAX_COST_ROWS = 20_000
 GROUPS = {
     "provider": "provider",
     "account": "sub_account_id",
@@ -44,8 +46,14 @@ def cost_by_group(
     group_by: str,
     metric: str,
     granularity: str,
+    max_rows: int | None = None,
 ) -> list[dict]:
-    """``[{period, group, currency, amount}]`` over charge days ``[start, end)``, summed in SQL."""
+    """``[{period, group, currency, amount}]`` over charge days ``[start, end)``, summed in SQL.
+
+    Raises ValidationFailed when the answer has more than ``max_rows`` rows (default
+    MAX_COST_ROWS): narrow the dates, use monthly granularity or a coarser grouping.
+    """
+    limit = MAX_COST_ROWS if max_rows is None else max_rows
     queryset = line_items_visible(access=access).filter(charge_date__gte=start, charge_date__lt=end)
     if group_by.startswith("tag:"):
         key = group_by.removeprefix("tag:")
@@ -59,7 +67,11 @@ def cost_by_group(
         .values("period", "group", "billing_currency")
         .annotate(amount=Sum(metric))
         .order_by("period", "group", "billing_currency")
-    )
+    )[: limit + 1]
+    if len(rows) > limit:
+        raise ValidationFailed(
+            f"more than {limit} rows: narrow the dates, use granularity=month or a coarser group_by"
+        )
     return [
         {
             "period": row["period"],

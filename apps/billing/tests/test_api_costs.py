@@ -118,3 +118,14 @@ def test_cost_query_runs_a_fixed_number_of_queries(
     client = client_for(finance_user, scopes=["read"])
     with django_assert_max_num_queries(5):
         assert _get(client, group_by="sku").status_code == 200
+
+
+def test_too_many_result_rows_is_a_400_with_advice(
+    admin_user, client_for: Callable, ledger: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from apps.billing import selectors
+
+    monkeypatch.setattr(selectors, "MAX_COST_ROWS", 1)
+    response = _get(client_for(admin_user), group_by="resource")
+    assert response.status_code == 400
+    assert "granularity=month" in response.json()["detail"]
