@@ -74,8 +74,12 @@ def _credits(c: Columns) -> pa.Array:
             amount = sum((Decimal(str(item["amount"])) for item in _records(cell)), Decimal(0))
         except (ValueError, SyntaxError, KeyError, TypeError, InvalidOperation) as exc:
             raise c.error(f"cannot read credits: {cell!r}", index=index, column="credits") from exc
-        if -amount.as_tuple().exponent > MONEY_SCALE:
-            amount = amount.quantize(Decimal(1).scaleb(-MONEY_SCALE))
+        if not amount.is_finite() or -amount.as_tuple().exponent > MONEY_SCALE:
+            raise c.error(
+                f"credit amount {amount} has more than {MONEY_SCALE} decimal places",
+                index=index,
+                column="credits",
+            )
         totals.append(amount)
     return pa.array(totals, MONEY)
 

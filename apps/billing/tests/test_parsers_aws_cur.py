@@ -1,6 +1,7 @@
 """AWS CUR amortisation: effective cost and charge category per line item type."""
 
 import csv
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -121,3 +122,30 @@ def test_each_line_item_type_gets_its_focus_category_and_amortised_cost(
     assert row["effective_cost"] == Decimal(effective)
     assert row["billed_cost"] == Decimal(CASES[index][1])
     assert row["commitment_discount_id"] == commitment
+
+
+def test_cur2_parquet_map_tags_drop_the_user_prefix(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            "bill_billing_period_start_date": pa.array([date(2024, 1, 1)] * 2, pa.date32()),
+            "line_item_usage_start_date": pa.array(
+                [datetime(2024, 1, 2, tzinfo=UTC)] * 2, pa.timestamp("us", tz="UTC")
+            ),
+            "line_item_line_item_type": ["Usage", "Usage"],
+            "line_item_currency_code": ["USD", "USD"],
+            "line_item_unblended_cost": [0.1, 0.2],
+            "resource_tags": pa.array(
+                [[("user_team", "search"), ("user_env", "")], []],
+                pa.map_(pa.string(), pa.string()),
+            ),
+        }
+    )
+    path = tmp_path / "cur2.parquet"
+    pq.write_table(table, path)
+    _, batches = open_reader(path, name=path.name, file_format="auto", default_currency="USD")
+    rows = [row for batch in batches for row in batch.to_pylist()]
+    assert [row["tags"] for row in rows] == ['{"team": "search"}', "{}"]
+    assert [row["billed_cost"] for row in rows] == [Decimal("0.1"), Decimal("0.2")]
