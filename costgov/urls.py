@@ -9,6 +9,7 @@ from apps.common.health import healthz, readyz
 api_v1 = [
     path("accounts/", include("apps.accounts.api.urls")),
     path("catalog/", include("apps.catalog.api.urls")),
+    path("", include("apps.billing.api.urls")),
 ]
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("billing/", include("apps.billing.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("api/v1/", include(api_v1)),
