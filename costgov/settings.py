@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "apps.common",
     "apps.accounts",
     "apps.catalog",
+    "apps.billing",
     "apps.demo",
 ]
 
@@ -184,5 +185,6 @@ LOGGING = {
     "loggers": {"pgserver": {"level": "WARNING"}},
 }
 
+COSTGOV_UPLOAD_DIR = Path(env_str("COSTGOV_UPLOAD_DIR") or BASE_DIR / "var" / "uploads")
 COSTGOV_MAX_UPLOAD_BYTES = env_int("COSTGOV_MAX_UPLOAD_BYTES", 2 * 1024**3)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 50 * 1024**2)

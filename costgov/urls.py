@@ -9,6 +9,7 @@ from apps.common.health import healthz, readyz
 api_v1 = [
     path("accounts/", include("apps.accounts.api.urls")),
     path("catalog/", include("apps.catalog.api.urls")),
+    path("", include("apps.billing.api.urls")),
 ]
 
 urlpatterns = [

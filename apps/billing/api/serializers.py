@@ -1,0 +1,78 @@
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from apps.billing.choices import BillingFormat, CostMetric, Granularity
+from apps.billing.models import BillingImport
+from apps.billing.selectors import GROUPS
+from apps.billing.services.billing_import import decimal_text
+
+
+class BillingImportSerializer(serializers.ModelSerializer):
+    source = serializers.CharField(source="source.name")
+    created_by = serializers.CharField(source="created_by.username", default=None)
+
+    class Meta:
+        model = BillingImport
+        fields = [
+            "id",
+            "source",
+            "status",
+            "format",
+            "file_names",
+            "sha256",
+            "rows_done",
+            "rows_total",
+            "billing_periods",
+            "source_totals",
+            "stored_totals",
+            "error",
+            "error_details",
+            "triggered_by",
+            "created_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class BillingImportCreateInputSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    format = serializers.ChoiceField(choices=BillingFormat.choices, default=BillingFormat.AUTO)
+    source = serializers.CharField(max_length=200, default="default")
+
+
+class CostQueryInputSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    group_by = serializers.CharField(default="service")
+    metric = serializers.ChoiceField(choices=CostMetric.choices, default=CostMetric.BILLED_COST)
+    granularity = serializers.ChoiceField(choices=Granularity.choices, default=Granularity.DAY)
+
+    def validate_group_by(self, value: str) -> str:
+        if value in GROUPS or (value.startswith("tag:") and len(value) > len("tag:")):
+            return value
+        choices = ", ".join([*GROUPS, "tag:KEY"])
+        raise serializers.ValidationError(f"Choose one of {choices}.")
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs["end"] <= attrs["start"]:
+            raise serializers.ValidationError({"end": "end must be after start ([start, end))."})
+        if (attrs["end"] - attrs["start"]).days > 366 * 2:
+            raise serializers.ValidationError({"end": "at most two years per query."})
+        return attrs
+
+
+class ExactDecimalField(serializers.Field):
+    """A decimal as an exact plain string without trailing zeros (``"0.3"``, ``"1E-24"`` never)."""
+
+    def to_representation(self, value: Decimal) -> str:
+        return decimal_text(value)
+
+
+class CostRowSerializer(serializers.Serializer):
+    period = serializers.DateField()
+    group = serializers.CharField(allow_blank=True)
+    currency = serializers.CharField()
+    amount = ExactDecimalField(read_only=True)
