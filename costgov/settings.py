@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.catalog",
     "apps.billing",
     "apps.telemetry",
+    "apps.attribution",
     "apps.demo",
 ]
 
