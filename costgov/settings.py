@@ -6,6 +6,8 @@ DATABASE_URL / REDIS_URL unset -> embedded PostgreSQL and Redis under var/ (cost
 import secrets
 from pathlib import Path
 
+from celery.schedules import crontab
+
 from costgov import embedded
 from costgov.env import (
     database_from_url,
@@ -121,6 +123,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "telemetry-partitions-maintain": {
         "task": "telemetry.partitions_maintain",
         "schedule": 3600.0,
+    },
+    # Late telemetry and billing restatements: re-allocate this month and last every night.
+    "attribution-recent-periods": {
+        "task": "attribution.recent_periods_allocate",
+        "schedule": crontab(minute=30, hour=2),
     },
 }
 

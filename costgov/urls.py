@@ -12,6 +12,7 @@ api_v1 = [
     path("catalog/", include("apps.catalog.api.urls")),
     path("", include("apps.billing.api.urls")),
     path("", include("apps.telemetry.api.urls")),
+    path("", include("apps.attribution.api.urls")),
 ]
 
 urlpatterns = [

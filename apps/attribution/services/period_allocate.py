@@ -222,3 +222,14 @@ def period_allocate(
         )
         raise
     return run
+
+
+def periods_for_days(*, start: date, end: date) -> list[date]:
+    """Billing periods with ledger rows charged on days in ``[start, end)``."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT DISTINCT billing_period_start FROM billing_costlineitem"
+            " WHERE charge_date >= %s AND charge_date < %s ORDER BY 1",
+            [start, end],
+        )
+        return [row[0] for row in cur.fetchall()]
