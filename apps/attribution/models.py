@@ -137,15 +137,22 @@ class AllocationRun(models.Model):
 
 
 class AllocationPart(models.Model):
-    """One piece of one ledger row: the lineage of every allocated amount.
+    """One piece of allocated cost: the lineage of every amount.
 
+    Endpoint-level pieces (tags, catalog rules, team tags, telemetry pool splits) keep their
+    ledger row in ``line_item_id``; the parts of one ledger row sum exactly to it. Shared-cost
+    and unallocated pieces carry no endpoint, so they are kept per day, currency, rule and team
+    (``line_item_id`` null, ``line_items`` the number of ledger rows summed).
     ``weight``/``weight_total`` is the share used (GPU-seconds, tokens, direct cost, percent);
-    both are null for whole-row allocations. The parts of a ledger row sum exactly to it.
+    both are null for whole-row allocations.
     """
 
-    run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(
+        AllocationRun, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
     billing_period_start = models.DateField()
-    line_item_id = models.BigIntegerField(help_text="billing.CostLineItem id")
+    line_item_id = models.BigIntegerField(null=True, help_text="billing.CostLineItem id")
+    line_items = models.IntegerField(default=1)
     day = models.DateField()
     currency = currency_field()
     endpoint = models.ForeignKey(
@@ -168,7 +175,6 @@ class AllocationPart(models.Model):
         indexes = [
             models.Index(fields=["billing_period_start"], name="attr_part_period"),
             models.Index(fields=["endpoint", "day"], name="attr_part_endpoint_day"),
-            models.Index(fields=["team", "day"], name="attr_part_team_day"),
         ]
 
     def __str__(self) -> str:
@@ -178,7 +184,9 @@ class AllocationPart(models.Model):
 class CostAllocation(models.Model):
     """Daily allocated cost per endpoint, team, category and evidence (sum of parts)."""
 
-    run = models.ForeignKey(AllocationRun, on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(
+        AllocationRun, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
     billing_period_start = models.DateField()
     day = models.DateField()
     currency = currency_field()

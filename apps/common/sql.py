@@ -1,7 +1,11 @@
 """Load SQL files from ``apps/<app>/sql/<name>.sql`` (cached). Values are always bind parameters."""
 
+import logging
+import time
 from functools import cache
 from pathlib import Path
+
+logger = logging.getLogger("costgov.sql")
 
 APPS_DIR = Path(__file__).resolve().parent.parent
 
@@ -35,6 +39,11 @@ def split_statements(script: str) -> list[str]:
 
 
 def run_sql_file(cursor: object, app: str, name: str, params: dict | None = None) -> None:
-    """Execute every statement of ``apps/<app>/sql/<name>.sql`` with the same bind parameters."""
-    for statement in split_statements(load_sql(app, name)):
+    """Execute every statement of ``apps/<app>/sql/<name>.sql`` with the same bind parameters.
+
+    Each statement's wall time is logged at DEBUG on ``costgov.sql`` (bulk paths are tuned by it).
+    """
+    for number, statement in enumerate(split_statements(load_sql(app, name)), start=1):
+        started = time.perf_counter()
         cursor.execute(statement, params or {})
+        logger.debug("%s/%s #%d: %.3fs", app, name, number, time.perf_counter() - started)

@@ -132,10 +132,10 @@ def conservation_check(*, period_start: date) -> dict:
     ledger: dict = {}
     allocated: dict = {}
     problems = []
-    for currency, lb, ab, le, ae, ll, al, ln, an in rows:
-        ledger[currency] = {"billed_cost": lb, "effective_cost": le, "list_cost": ll, "rows": ln}
-        allocated[currency] = {"billed_cost": ab, "effective_cost": ae, "list_cost": al, "rows": an}
-        for metric in (*METRICS, "rows"):
+    for currency, lb, ab, le, ae, ll, al in rows:
+        ledger[currency] = {"billed_cost": lb, "effective_cost": le, "list_cost": ll}
+        allocated[currency] = {"billed_cost": ab, "effective_cost": ae, "list_cost": al}
+        for metric in METRICS:
             if ledger[currency][metric] != allocated[currency][metric]:
                 problems.append(
                     f"{currency} {metric}: ledger {ledger[currency][metric]} "
@@ -178,7 +178,7 @@ def _allocate(run: AllocationRun, rule_set: RuleSet) -> None:
         )
         run_sql_file(cur, "attribution", "create_attr_class")
         run_sql_file(cur, "attribution", "create_attr_part")
-        run_sql_file(cur, "attribution", "insert_attr_raw_direct")
+        run_sql_file(cur, "attribution", "insert_attr_direct")
         run_sql_file(cur, "attribution", "insert_attr_raw_telemetry", {"by_tokens": by_tokens})
         run_sql_file(cur, "attribution", "insert_attr_parts_split")
         run_sql_file(cur, "attribution", "insert_attr_raw_shared")

@@ -18,6 +18,8 @@ SELECT
     li.charge_category,
     li.service_category,
     li.service_name,
+    li.charge_period_end - li.charge_period_start = interval '1 hour'
+        AND date_trunc('hour', li.charge_period_start) = li.charge_period_start AS is_hourly,
     CASE
         WHEN li.instance_type <> '' AND li.charge_category = 'Usage' AND pb.gpus IS NOT NULL
         THEN pb.gpus * 3600 * COALESCE(

@@ -1,8 +1,12 @@
 -- Split groups before rounding (attr_part_raw) and final parts (attr_part).
--- A split group is (line_item_id, grp); its rows share base amounts that are split by weight.
+-- A split group (group_id, grp) shares base amounts that are split by weight: a ledger row's
+-- usage or idle (group_id = line item id), or a day's matches of one shared-cost rule
+-- (group_id < 0, line_item_id null).
 CREATE TEMP TABLE attr_part_raw (
-    line_item_id bigint NOT NULL,
+    group_id bigint NOT NULL,
     grp text NOT NULL,
+    line_item_id bigint,
+    line_items int NOT NULL,
     day date NOT NULL,
     currency text NOT NULL,
     endpoint_id bigint,
@@ -18,7 +22,8 @@ CREATE TEMP TABLE attr_part_raw (
 ) ON COMMIT DROP;
 
 CREATE TEMP TABLE attr_part (
-    line_item_id bigint NOT NULL,
+    line_item_id bigint,
+    line_items int NOT NULL,
     day date NOT NULL,
     currency text NOT NULL,
     endpoint_id bigint,

@@ -1,5 +1,5 @@
--- Measured use of each resource by each endpoint per hour in the period (from rollups), and
--- the endpoints that reported any telemetry in the period.
+-- Measured use of each resource by each endpoint per hour in the period (from rollups), its
+-- per-hour total, and the endpoints that reported any telemetry in the period.
 -- Parameters: start_at, end_at (timestamptz, the period's hours, half-open).
 CREATE TEMP TABLE attr_usage ON COMMIT DROP AS
 SELECT resource_id, hour, endpoint_id,
@@ -11,7 +11,20 @@ GROUP BY resource_id, hour, endpoint_id;
 
 CREATE INDEX ON attr_usage (resource_id, hour);
 
+CREATE TEMP TABLE attr_used ON COMMIT DROP AS
+SELECT resource_id, hour, SUM(gpu_s) AS gpu_s
+FROM attr_usage
+GROUP BY resource_id, hour;
+
+CREATE INDEX ON attr_used (resource_id, hour);
+
 CREATE TEMP TABLE attr_reporting ON COMMIT DROP AS
 SELECT DISTINCT endpoint_id
 FROM telemetry_telemetryrolluphourly
 WHERE hour >= %(start_at)s AND hour < %(end_at)s;
+
+ANALYZE attr_li;
+
+ANALYZE attr_usage;
+
+ANALYZE attr_used;

@@ -1,10 +1,10 @@
 -- Split every pending group of attr_part_raw into attr_part, exactly.
 -- Parameters: none. Each row gets round(base x weight / total, 24); the group's residue goes to
--- its largest weight (ties: lowest endpoint id, then team id), so parts sum to the base exactly.
--- A group whose weights sum to zero splits evenly.
+-- its largest weight (ties: lowest endpoint id, then team id, unallocated last), so parts sum to
+-- the base exactly. A group whose weights sum to zero splits evenly.
 INSERT INTO attr_part
-SELECT line_item_id, day, currency, endpoint_id, team_id, category, evidence, rule_ref,
-       pool_resource_id, weight, weight_total,
+SELECT line_item_id, line_items, day, currency, endpoint_id, team_id, category, evidence,
+       rule_ref, pool_resource_id, weight, weight_total,
        raw_billed + CASE WHEN rn = 1 THEN base_billed - SUM(raw_billed) OVER g ELSE 0 END,
        raw_effective + CASE WHEN rn = 1 THEN base_effective - SUM(raw_effective) OVER g ELSE 0 END,
        raw_list + CASE WHEN rn = 1 THEN base_list - SUM(raw_list) OVER g ELSE 0 END
@@ -14,7 +14,7 @@ FROM (
            round(r.base_effective * r.eff_w / r.eff_total, 24) AS raw_effective,
            round(r.base_list * r.eff_w / r.eff_total, 24) AS raw_list,
            row_number() OVER (
-               PARTITION BY r.line_item_id, r.grp
+               PARTITION BY r.group_id, r.grp
                ORDER BY r.eff_w DESC, r.endpoint_id NULLS LAST, r.team_id NULLS LAST
            ) AS rn
     FROM (
@@ -27,10 +27,10 @@ FROM (
                    COALESCE(SUM(p.weight) OVER w, 0) AS total_w,
                    COUNT(*) OVER w AS n
             FROM attr_part_raw p
-            WINDOW w AS (PARTITION BY p.line_item_id, p.grp)
+            WINDOW w AS (PARTITION BY p.group_id, p.grp)
         ) x
     ) r
 ) s
-WINDOW g AS (PARTITION BY line_item_id, grp);
+WINDOW g AS (PARTITION BY group_id, grp);
 
 TRUNCATE attr_part_raw;

@@ -1,7 +1,10 @@
--- Every ledger row that no step claimed: one Unallocated part with its whole cost.
+-- Ledger rows that no step claimed, summed per day and currency as Unallocated.
 -- Parameters: none.
 INSERT INTO attr_part
-SELECT c.id, c.day, c.currency, NULL, NULL, 'unallocated', 'none', '', '', NULL, NULL,
-       c.billed_cost, c.effective_cost, c.list_cost
+SELECT NULL, COUNT(*), c.day, c.currency, NULL, NULL, 'unallocated', 'none', '', '', NULL, NULL,
+       SUM(c.billed_cost), SUM(c.effective_cost), SUM(c.list_cost)
 FROM attr_class c
-WHERE NOT EXISTS (SELECT 1 FROM attr_part p WHERE p.line_item_id = c.id);
+WHERE c.d_evidence IS NULL
+  AND NOT c.has_usage
+  AND NOT EXISTS (SELECT 1 FROM attr_shared_match m WHERE m.id = c.id)
+GROUP BY c.day, c.currency;

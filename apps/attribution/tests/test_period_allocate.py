@@ -38,6 +38,14 @@ def parts(**filters):
     }
 
 
+def shared_parts(rule_ref: str):
+    """Shared and unallocated parts are kept per day, currency, rule and team."""
+    return {
+        (p.team_id, p.category): (p.billed_cost, p.line_items)
+        for p in AllocationPart.objects.filter(rule_ref=rule_ref, line_item_id__isnull=True)
+    }
+
+
 def total(**filters) -> Decimal:
     return AllocationPart.objects.filter(**filters).aggregate(s=Sum("billed_cost"))["s"] or Decimal(
         0
@@ -122,18 +130,19 @@ def test_pool_can_be_split_by_tokens(world):
 def test_tax_is_spread_by_direct_cost_and_the_residue_goes_to_the_largest_team(world):
     line_item(cost="1", tags={"costgov:endpoint": "rank"})
     line_item(cost="2", tags={"costgov:endpoint": "chat"})
-    tax = line_item(cost="0.01", charge_category="Tax", service_name="Tax", service_category="")
+    line_item(cost="0.006", charge_category="Tax", service_name="Tax", service_category="")
+    line_item(cost="0.004", charge_category="Tax", service_name="Tax", service_category="")
     SharedCostRule.objects.create(name="tax", match_charge_category="tax", method="proportional")
     period_allocate(period_start=PERIOD)
     third = (Decimal("0.01") / 3).quantize(Decimal("1e-24"))
-    assert parts(line_item_id=tax.id) == {
-        (None, world["search"].id, "shared"): third,
-        (None, world["assistant"].id, "shared"): Decimal("0.01") - third,
+    assert shared_parts("shared:tax") == {
+        (world["search"].id, "shared"): (third, 2),
+        (world["assistant"].id, "shared"): (Decimal("0.01") - third, 2),
     }
 
 
 def test_fixed_percentages_leave_the_rest_unallocated(world):
-    fee = line_item(cost="100", service_name="AWS Support (Business)", service_category="")
+    line_item(cost="100", service_name="AWS Support (Business)", service_category="")
     SharedCostRule.objects.create(
         name="support",
         match_service_name="AWS Support*",
@@ -141,30 +150,31 @@ def test_fixed_percentages_leave_the_rest_unallocated(world):
         percentages={"search": "25", "assistant": "50"},
     )
     period_allocate(period_start=PERIOD)
-    assert parts(line_item_id=fee.id) == {
-        (None, world["search"].id, "shared"): Decimal("25"),
-        (None, world["assistant"].id, "shared"): Decimal("50"),
-        (None, None, "unallocated"): Decimal("25"),
+    assert shared_parts("shared:support") == {
+        (world["search"].id, "shared"): (Decimal("25"), 1),
+        (world["assistant"].id, "shared"): (Decimal("50"), 1),
+        (None, "unallocated"): (Decimal("25"), 1),
     }
 
 
 def test_team_rule_and_team_tag(world):
-    net = line_item(cost="3", service_name="Data Transfer", service_category="Networking")
+    line_item(cost="3", service_name="Data Transfer", service_category="Networking")
     bucket = line_item(cost="0.2", service_name="S3", tags={"team": "SEARCH"})
     SharedCostRule.objects.create(
         name="network", match_service_category="network*", method="team", team=world["assistant"]
     )
     period_allocate(period_start=PERIOD)
-    assert parts(line_item_id=net.id) == {(None, world["assistant"].id, "shared"): Decimal("3")}
+    assert shared_parts("shared:network") == {(world["assistant"].id, "shared"): (Decimal("3"), 1)}
     assert parts(line_item_id=bucket.id) == {(None, world["search"].id, "usage"): Decimal("0.2")}
 
 
 def test_unclaimed_cost_is_unallocated_and_kept(world):
-    li = line_item(cost="0.30", service_name="AWS Support", service_category="")
+    line_item(cost="0.30", service_name="AWS Support", service_category="")
+    line_item(cost="0.20", service_name="AWS Support", service_category="", hour=5)
     period_allocate(period_start=PERIOD)
-    assert parts(line_item_id=li.id) == {(None, None, "unallocated"): Decimal("0.30")}
+    assert shared_parts("") == {(None, "unallocated"): (Decimal("0.50"), 2)}
     row = CostAllocation.objects.get(category="unallocated")
-    assert (row.billed_cost, row.evidence, row.line_items) == (Decimal("0.30"), "none", 1)
+    assert (row.billed_cost, row.evidence, row.line_items) == (Decimal("0.50"), "none", 2)
 
 
 def test_every_metric_and_currency_is_conserved_and_recorded_on_the_run(world):
@@ -196,12 +206,17 @@ def test_recompute_replaces_the_period_and_is_idempotent(world):
     )
     assert first == second
     assert set(AllocationPart.objects.values_list("run_id", flat=True)) == {second_run.id}
+    assert (
+        CostAllocation.objects.filter(run_id=second_run.id).count()
+        == CostAllocation.objects.count()
+    )
 
 
 def test_rule_change_makes_a_new_rule_set_version_used_from_the_next_recompute(world):
     li = line_item(cost="4", resource_id="i-new-1")
     first = period_allocate(period_start=PERIOD)
-    assert parts(line_item_id=li.id) == {(None, None, "unallocated"): Decimal("4")}
+    assert parts(line_item_id=li.id) == {}
+    assert shared_parts("") == {(None, "unallocated"): (Decimal("4"), 1)}
     AttributionRuleFactory(
         endpoint=world["chat"], kind="resource", tag_key="", values=[], pattern="i-new-*"
     )
