@@ -83,7 +83,8 @@ SELECT (SELECT id FROM billing_billingsource), (SELECT id FROM billing_billingim
        CASE WHEN res.kind = 2 THEN 5.672 ELSE 1.006 END,
        CASE WHEN res.kind = 2 THEN 3.5 ELSE 0.65 END,
        CASE WHEN res.kind = 2 THEN 5.672 ELSE 1.006 END,
-       'USD', 'On-Demand', 1, 'Hrs', 'Amazon Elastic Compute Cloud', 'Compute', 'BoxUsage', res.resource_id, '', 'instance', 'us-east-1',
+       'USD', 'On-Demand', 1, 'Hrs', 'Amazon Elastic Compute Cloud', 'Compute', 'BoxUsage',
+       res.resource_id, '', 'instance', 'us-east-1',
        CASE WHEN res.kind = 2 THEN 'g5.12xlarge' ELSE 'g5.xlarge' END, '',
        CASE WHEN res.kind = 0 THEN jsonb_build_object('costgov:endpoint', 'ep-' || res.endpoint_no)
             ELSE '{}'::jsonb END, 'Hrs'
@@ -110,7 +111,9 @@ SELECT (SELECT id FROM billing_billingsource), (SELECT id FROM billing_billingim
        CASE n %% 4 WHEN 0 THEN 'Networking' WHEN 1 THEN 'Storage' ELSE '' END, 'x',
        CASE n %% 4 WHEN 1 THEN 'bucket-' || (n %% 50) ELSE '' END, '', '', 'us-east-1', '', '',
        '{}'::jsonb, '', ''
-FROM generate_series(1, GREATEST(0, %(ledger_rows)s - (SELECT COUNT(*) FROM billing_costlineitem))) n;
+FROM generate_series(
+    1, GREATEST(0, %(ledger_rows)s - (SELECT COUNT(*) FROM billing_costlineitem))
+) n;
 
 -- Telemetry rollups: per GPU resource-hour, the owning endpoint (tagged/rule) or four
 -- endpoints (pool), two customers each; GPU-seconds at 70-95%% of capacity.
