@@ -109,3 +109,24 @@ def email_from_url(url: str) -> dict:
     if "from" in query:
         settings["DEFAULT_FROM_EMAIL"] = query["from"][0]
     return settings
+
+
+def cron_schedule(name: str, default: str) -> "crontab":  # noqa: F821 (celery imported lazily)
+    """A Celery crontab from a five-field cron expression (``minute hour dom month dow``, UTC)."""
+    from celery.schedules import crontab
+
+    raw = os.environ.get(name) or default
+    fields = raw.split()
+    if len(fields) != 5:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a five-field cron expression.")
+    minute, hour, day_of_month, month_of_year, day_of_week = fields
+    try:
+        return crontab(
+            minute=minute,
+            hour=hour,
+            day_of_month=day_of_month,
+            month_of_year=month_of_year,
+            day_of_week=day_of_week,
+        )
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a valid cron expression: {exc}") from exc

@@ -6,10 +6,9 @@ DATABASE_URL / REDIS_URL unset -> embedded PostgreSQL and Redis under var/ (cost
 import secrets
 from pathlib import Path
 
-from celery.schedules import crontab
-
 from costgov import embedded
 from costgov.env import (
+    cron_schedule,
     database_from_url,
     email_from_url,
     env_bool,
@@ -127,9 +126,31 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Late telemetry and billing restatements: re-allocate this month and last every night.
     "attribution-recent-periods": {
         "task": "attribution.recent_periods_allocate",
-        "schedule": crontab(minute=30, hour=2),
+        "schedule": cron_schedule("ATTRIBUTION_RECENT_CRON", "30 2 * * *"),
+    },
+    # Provider list prices change rarely; weekly, early Monday UTC, providers 30 min apart.
+    "catalog.price_import.aws": {
+        "task": "catalog.price_import",
+        "schedule": cron_schedule("PRICE_IMPORT_AWS_CRON", "17 3 * * mon"),
+        "kwargs": {"provider": "aws"},
+    },
+    "catalog.price_import.gcp": {
+        "task": "catalog.price_import",
+        "schedule": cron_schedule("PRICE_IMPORT_GCP_CRON", "47 3 * * mon"),
+        "kwargs": {"provider": "gcp"},
     },
 }
+
+# --- Price-book importers (apps/catalog/services/price_import_*.py) ---------------------
+PRICE_IMPORT_AWS_REGIONS = env_list("PRICE_IMPORT_AWS_REGIONS", ["us-east-1"])
+PRICE_IMPORT_GCP_REGIONS = env_list("PRICE_IMPORT_GCP_REGIONS", ["us-central1"])
+# Unset: the public AWS / Google endpoints. Set: a proxy or a local test server.
+PRICE_IMPORT_AWS_PRICING_ENDPOINT_URL = env_str("PRICE_IMPORT_AWS_PRICING_ENDPOINT_URL")
+PRICE_IMPORT_AWS_EC2_ENDPOINT_URL = env_str("PRICE_IMPORT_AWS_EC2_ENDPOINT_URL")
+PRICE_IMPORT_AWS_MAX_ATTEMPTS = env_int("PRICE_IMPORT_AWS_MAX_ATTEMPTS", 3)
+PRICE_IMPORT_GCP_API_ENDPOINT = env_str("PRICE_IMPORT_GCP_API_ENDPOINT")
+# Anonymous calls only work against a local catalogue server; Google needs credentials (ADC).
+PRICE_IMPORT_GCP_ANONYMOUS = env_bool("PRICE_IMPORT_GCP_ANONYMOUS", default=False)
 
 # --- Auth --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
