@@ -51,7 +51,10 @@ inserted AS (
         f.batch_size,
         -- GPU-time estimate: the request held accelerator_count GPUs for latency_ms, shared
         -- with batch_size - 1 other requests.
-        round(f.latency_ms::numeric * f.accelerator_count / f.batch_size, 3),
+        CASE WHEN jsonb_typeof(f.attributes -> 'gpu_ms') = 'number'
+                  AND (f.attributes ->> 'gpu_ms')::numeric >= 0
+             THEN round((f.attributes ->> 'gpu_ms')::numeric, 3)
+             ELSE round(f.latency_ms::numeric * f.accelerator_count / f.batch_size, 3) END,
         f.attributes
     FROM fresh AS f
     LEFT JOIN new_prompt AS p
