@@ -10,9 +10,9 @@ from apps.telemetry.api.otlp_views import OtlpTracesView
 api_v1 = [
     path("accounts/", include("apps.accounts.api.urls")),
     path("catalog/", include("apps.catalog.api.urls")),
+    path("", include("apps.attribution.api.urls")),
     path("", include("apps.billing.api.urls")),
     path("", include("apps.telemetry.api.urls")),
-    path("", include("apps.attribution.api.urls")),
 ]
 
 urlpatterns = [

@@ -4,7 +4,10 @@ from rest_framework import serializers
 
 from apps.accounts.models import Team
 from apps.attribution.choices import SharedMethod
+from apps.attribution.cost_explorer import ALLOCATION_GROUPS
 from apps.attribution.models import AllocationRun, AttributionSettings, SharedCostRule
+from apps.billing.api.serializers import CostQueryInputSerializer, CostRowSerializer
+from apps.billing.selectors import GROUPS
 
 MONEY = {"max_digits": 38, "decimal_places": 24}
 
@@ -201,3 +204,20 @@ class SharedCostRuleSerializer(serializers.ModelSerializer):
             if total > 100:
                 raise serializers.ValidationError({"percentages": f"Shares sum to {total} > 100."})
         return attrs
+
+
+class CostExplorerQuerySerializer(CostQueryInputSerializer):
+    """The billing cost explorer's query, plus the allocation groupings."""
+
+    def validate_group_by(self, value: str) -> str:
+        if value in ALLOCATION_GROUPS:
+            return value
+        try:
+            return super().validate_group_by(value)
+        except serializers.ValidationError as exc:
+            choices = ", ".join([*GROUPS, "tag:KEY", *ALLOCATION_GROUPS])
+            raise serializers.ValidationError(f"Choose one of {choices}.") from exc
+
+
+class CostExplorerOutputSerializer(CostExplorerQuerySerializer):
+    results = CostRowSerializer(many=True)

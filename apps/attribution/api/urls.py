@@ -6,6 +6,7 @@ from apps.attribution.api.views import (
     AllocationListView,
     AllocationRunListView,
     AttributionSettingsView,
+    CostExplorerView,
     SharedCostRuleViewSet,
     UnitCostListView,
 )
@@ -29,6 +30,8 @@ router = DefaultRouter(trailing_slash=False)
 router.register("attribution/shared-rules", SharedCostRuleViewSet, basename="shared-cost-rule")
 
 urlpatterns = [
+    # Supersedes the ledger-only explorer of apps.billing (same query, more groupings, owners).
+    path("costs", CostExplorerView.as_view(), name="costs"),
     path("allocations", AllocationListView.as_view(), name="allocation-list"),
     path("allocations/unit-costs", UnitCostListView.as_view(), name="allocation-unit-costs"),
     path("allocations/runs", AllocationRunListView.as_view(), name="allocation-run-list"),

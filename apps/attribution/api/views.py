@@ -16,11 +16,14 @@ from apps.attribution.api.serializers import (
     AllocationRunCreateInputSerializer,
     AllocationRunSerializer,
     AttributionSettingsSerializer,
+    CostExplorerOutputSerializer,
+    CostExplorerQuerySerializer,
     ExplainSerializer,
     SharedCostRuleSerializer,
     UnitCostQuerySerializer,
     UnitCostRowSerializer,
 )
+from apps.attribution.cost_explorer import cost_explore
 from apps.attribution.models import SharedCostRule
 from apps.attribution.selectors import (
     allocation_by,
@@ -30,6 +33,7 @@ from apps.attribution.selectors import (
 )
 from apps.attribution.services.rule_set import attribution_settings_get
 from apps.attribution.tasks import period_allocate_task
+from apps.billing.api.serializers import CostRowSerializer
 
 
 class AllocationListView(APIView):
@@ -120,3 +124,15 @@ class SharedCostRuleViewSet(viewsets.ModelViewSet):
 
     serializer_class = SharedCostRuleSerializer
     queryset = SharedCostRule.objects.select_related("team").order_by("priority", "id")
+
+
+class CostExplorerView(APIView):
+    """Cost over charge days ``[start, end)`` by a ledger dimension, ``tag:KEY``, or by team,
+    endpoint or category (from the allocation); exact decimal strings, scoped by role."""
+
+    @extend_schema(parameters=[CostExplorerQuerySerializer], responses=CostExplorerOutputSerializer)
+    def get(self, request: Request) -> Response:
+        query = CostExplorerQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rows = cost_explore(access=access_for_request(request), **query.validated_data)
+        return Response({**query.data, "results": CostRowSerializer(rows, many=True).data})
