@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.catalog",
     "apps.billing",
+    "apps.telemetry",
+    "apps.attribution",
     "apps.demo",
 ]
 
@@ -117,6 +119,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = 3000
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Every periodic task lives here (one place to see what runs when).
 CELERY_BEAT_SCHEDULE: dict = {
+    "telemetry-partitions-maintain": {
+        "task": "telemetry.partitions_maintain",
+        "schedule": 3600.0,
+    },
+    # Late telemetry and billing restatements: re-allocate this month and last every night.
+    "attribution-recent-periods": {
+        "task": "attribution.recent_periods_allocate",
+        "schedule": cron_schedule("ATTRIBUTION_RECENT_CRON", "30 2 * * *"),
+    },
     # Provider list prices change rarely; weekly, early Monday UTC, providers 30 min apart.
     "catalog.price_import.aws": {
         "task": "catalog.price_import",
@@ -212,3 +223,13 @@ LOGGING = {
 COSTGOV_UPLOAD_DIR = Path(env_str("COSTGOV_UPLOAD_DIR") or BASE_DIR / "var" / "uploads")
 COSTGOV_MAX_UPLOAD_BYTES = env_int("COSTGOV_MAX_UPLOAD_BYTES", 2 * 1024**3)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 50 * 1024**2)
+
+# --- Telemetry ingestion ---------------------------------------------------------------
+# Largest request body (and largest body after gzip decoding) accepted by the ingest APIs.
+TELEMETRY_MAX_BODY_BYTES = env_int("TELEMETRY_MAX_BODY_BYTES", 16 * 1024**2)
+# Ingest requests per API token (or user) per minute; 0 disables the limit.
+TELEMETRY_RATE_LIMIT_PER_MINUTE = env_int("TELEMETRY_RATE_LIMIT_PER_MINUTE", 600)
+# Raw events older than this many UTC days are rejected and their partitions dropped.
+TELEMETRY_RETENTION_DAYS = env_int("TELEMETRY_RETENTION_DAYS", 90)
+# Daily partitions created ahead of today by the maintenance task.
+TELEMETRY_PARTITIONS_AHEAD_DAYS = env_int("TELEMETRY_PARTITIONS_AHEAD_DAYS", 3)

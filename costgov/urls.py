@@ -5,11 +5,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from apps.catalog.views import home
 from apps.common.health import healthz, readyz
+from apps.telemetry.api.otlp_views import OtlpTracesView
 
 api_v1 = [
     path("accounts/", include("apps.accounts.api.urls")),
     path("catalog/", include("apps.catalog.api.urls")),
+    path("", include("apps.attribution.api.urls")),
     path("", include("apps.billing.api.urls")),
+    path("", include("apps.telemetry.api.urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +24,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("api/v1/", include(api_v1)),
+    path("v1/traces", OtlpTracesView.as_view(), name="otlp-traces"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
 ]

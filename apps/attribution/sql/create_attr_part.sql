@@ -1,0 +1,40 @@
+-- Split groups before rounding (attr_part_raw) and final parts (attr_part).
+-- A split group (group_id, grp) shares base amounts that are split by weight: a ledger row's
+-- usage or idle (group_id = line item id), or a day's matches of one shared-cost rule
+-- (group_id < 0, line_item_id null).
+CREATE TEMP TABLE attr_part_raw (
+    group_id bigint NOT NULL,
+    grp text NOT NULL,
+    line_item_id bigint,
+    line_items int NOT NULL,
+    day date NOT NULL,
+    currency text NOT NULL,
+    endpoint_id bigint,
+    team_id bigint,
+    category text NOT NULL,
+    evidence text NOT NULL,
+    rule_ref text NOT NULL,
+    pool_resource_id text NOT NULL,
+    weight numeric,
+    base_billed numeric NOT NULL,
+    base_effective numeric NOT NULL,
+    base_list numeric NOT NULL
+) ON COMMIT DROP;
+
+CREATE TEMP TABLE attr_part (
+    line_item_id bigint,
+    line_items int NOT NULL,
+    day date NOT NULL,
+    currency text NOT NULL,
+    endpoint_id bigint,
+    team_id bigint,
+    category text NOT NULL,
+    evidence text NOT NULL,
+    rule_ref text NOT NULL,
+    pool_resource_id text NOT NULL,
+    weight numeric,
+    weight_total numeric,
+    billed_cost numeric NOT NULL,
+    effective_cost numeric NOT NULL,
+    list_cost numeric NOT NULL
+) ON COMMIT DROP;

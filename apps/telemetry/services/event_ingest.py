@@ -1,0 +1,130 @@
+"""Ingest a batch of telemetry events: validate, dedupe, store raw rows, update rollups."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from django.db import connection, transaction
+
+from apps.common.sql import load_sql
+from apps.telemetry.parsers.events import (
+    ROW_ACCELERATOR,
+    ROW_ENDPOINT,
+    ROW_REQUEST_ID,
+    Rejection,
+    Window,
+    event_validate,
+)
+from apps.telemetry.selectors import endpoint_targets
+from apps.telemetry.services.partitions import oldest_kept_day, telemetry_partitions_ensure
+
+# Events may be stamped at most this far ahead of the server clock (clock skew).
+FUTURE_TOLERANCE = timedelta(days=1)
+STAGE_COLUMNS = (
+    "seq, ts, endpoint_id, request_id, model, model_version, input_tokens, output_tokens, "
+    "cached_input_tokens, latency_ms, ttft_ms, queue_ms, accelerator, resource_id, lane, "
+    "customer, status, is_cache_hit, prompt_hash, batch_size, accelerator_count, attributes"
+)
+
+
+@dataclass
+class IngestResult:
+    """What happened to each event of one request: stored, already known, or refused."""
+
+    accepted: int = 0
+    duplicates: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "accepted": self.accepted,
+            "duplicates": self.duplicates,
+            "rejected": [r.as_dict() for r in self.rejected],
+        }
+
+
+def telemetry_events_ingest(
+    *,
+    events: Iterable[object],
+    team_ids: frozenset[int] | None,
+    now: datetime,
+    retention_days: int,
+) -> IngestResult:
+    """Store a batch of decoded events; invalid ones are reported by index and field.
+
+    Guarantees: each ``(endpoint, request_id)`` is stored at most once, ever (re-sent events
+    and repeats inside the batch count as duplicates); an event is accepted only for an
+    endpoint of ``team_ids`` (None: any team); hourly rollups grow by exactly the stored
+    events, in the same transaction. Partitions for new days are created first, in their own
+    transaction (see ``telemetry_partitions_ensure``).
+    """
+    window = Window(
+        oldest=datetime.combine(
+            oldest_kept_day(now=now, retention_days=retention_days),
+            datetime.min.time(),
+            tzinfo=UTC,
+        ),
+        newest=now + FUTURE_TOLERANCE,
+    )
+    result = IngestResult()
+    valid: list[tuple[int, tuple]] = []
+    for index, event in enumerate(events):
+        row, errors = event_validate(event, window)
+        if errors:
+            result.rejected.extend(Rejection(index, f, e) for f, e in errors)
+        else:
+            valid.append((index, row))
+    targets = endpoint_targets(names={row[ROW_ENDPOINT] for _, row in valid})
+    staged: list[tuple] = []
+    seen: set[tuple[int, str]] = set()
+    for index, row in valid:
+        target = targets.get(row[ROW_ENDPOINT])
+        if target is None:
+            result.rejected.append(Rejection(index, "endpoint", "unknown endpoint"))
+            continue
+        endpoint_id, team_id, accelerator_type, accelerator_count = target
+        if team_ids is not None and team_id not in team_ids:
+            result.rejected.append(
+                Rejection(
+                    index, "endpoint", "endpoint belongs to a team this credential may not write"
+                )
+            )
+            continue
+        key = (endpoint_id, row[ROW_REQUEST_ID])
+        if key in seen:
+            result.duplicates += 1
+            continue
+        seen.add(key)
+        staged.append(
+            (
+                index,
+                row[0],
+                endpoint_id,
+                *row[2:ROW_ACCELERATOR],
+                row[ROW_ACCELERATOR] or accelerator_type,
+                *row[ROW_ACCELERATOR + 1 : -1],
+                accelerator_count,
+                row[-1],
+            )
+        )
+    result.rejected.sort(key=lambda r: r.index)
+    if staged:
+        telemetry_partitions_ensure(days={row[1].date() for row in staged})
+        inserted = _merge(staged=staged)
+        result.accepted = inserted
+        result.duplicates += len(staged) - inserted
+    return result
+
+
+@transaction.atomic
+def _merge(*, staged: list[tuple]) -> int:
+    """COPY the rows into staging, then one set-based merge (sql/merge_events.sql)."""
+    with connection.cursor() as cur:
+        cur.execute(load_sql("telemetry", "create_stage_events"))
+        cur.execute("DELETE FROM stage_telemetry_event")
+        with cur.copy(f"COPY stage_telemetry_event ({STAGE_COLUMNS}) FROM STDIN") as copy:  # noqa: S608 - constant column list
+            for row in staged:
+                copy.write_row(row)
+        cur.execute(load_sql("telemetry", "merge_events"))
+        inserted, _ = cur.fetchone()
+    return inserted

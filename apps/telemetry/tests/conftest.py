@@ -1,0 +1,29 @@
+from collections.abc import Callable
+
+import pytest
+from rest_framework.test import APIClient
+
+from apps.accounts.models import Team, User
+from apps.catalog.models import ModelEndpoint
+from apps.catalog.tests.factories import ModelEndpointFactory
+
+
+@pytest.fixture
+def endpoint_a(team_a: Team) -> ModelEndpoint:
+    """team_a's endpoint: 2 accelerators per replica."""
+    return ModelEndpointFactory(
+        name="search-rerank", team=team_a, accelerator_type="A100-80GB", accelerator_count=2
+    )
+
+
+@pytest.fixture
+def endpoint_b(team_b: Team) -> ModelEndpoint:
+    return ModelEndpointFactory(name="assistant-chat", team=team_b, accelerator_type="H100")
+
+
+@pytest.fixture
+def ingest_client(
+    client_for: Callable[..., APIClient], sre_user: User, endpoint_a: ModelEndpoint
+) -> APIClient:
+    """An SRE token with the ingest scope (writes any team's endpoints)."""
+    return client_for(sre_user, scopes=["ingest:telemetry"])
