@@ -2,18 +2,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from apps.accounts.access import access_for_request
 from apps.accounts.choices import Scope
 from apps.billing.api.serializers import (
     BillingImportCreateInputSerializer,
     BillingImportSerializer,
-    CostExplorerOutputSerializer,
-    CostQueryInputSerializer,
-    CostRowSerializer,
 )
-from apps.billing.selectors import billing_import_list, cost_by_group
+from apps.billing.selectors import billing_import_list
 from apps.billing.services.billing_upload import billing_import_upload
 
 
@@ -40,14 +35,3 @@ class BillingImportViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(
             {"import_id": run.pk, "status": run.status}, status=status.HTTP_202_ACCEPTED
         )
-
-
-class CostExplorerView(APIView):
-    """Cost over charge days ``[start, end)``, grouped, as exact decimal strings."""
-
-    @extend_schema(parameters=[CostQueryInputSerializer], responses=CostExplorerOutputSerializer)
-    def get(self, request: Request) -> Response:
-        query = CostQueryInputSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        rows = cost_by_group(access=access_for_request(request), **query.validated_data)
-        return Response({**query.data, "results": CostRowSerializer(rows, many=True).data})
