@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 DEMO_DIR ?= var/demo
 DEMO_DAYS ?= 35
 DEMO_SEED ?= 7
+# The demo ends yesterday (UTC): telemetry older than the retention window is refused.
+DEMO_START ?= $(shell date -u -d "$(DEMO_DAYS) days ago" +%Y-%m-%d)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -38,7 +40,8 @@ migrate: $(STAMP)
 	$(PY) manage.py seed_price_book
 
 demo-data: $(STAMP)
-	$(PY) manage.py generate_demo --out $(DEMO_DIR) --days $(DEMO_DAYS) --seed $(DEMO_SEED)
+	$(PY) manage.py generate_demo --out $(DEMO_DIR) --days $(DEMO_DAYS) --seed $(DEMO_SEED) \
+		--start $(DEMO_START)
 
 # Set up everything, run the pipeline through a real Celery worker, then serve the UI.
 demo: migrate demo-data

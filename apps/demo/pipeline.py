@@ -32,6 +32,10 @@ STEPS: list[Step] = [
         "demo.catalog_load",
         lambda data: [str(data)],
     ),
+    Step(
+        "Import the AWS CUR files into the ledger", "demo.billing_import", lambda data: [str(data)]
+    ),
+    Step("Allocate every billing period", "demo.allocate", lambda data: [str(data)]),
 ]
 
 
@@ -41,10 +45,20 @@ def _run_dir() -> Path:
     return path
 
 
+def _alive(pidfile: Path) -> bool:
+    try:
+        os.kill(int(pidfile.read_text().strip()), 0)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
 def worker_start(*, with_beat: bool = True) -> None:
-    """Start a detached worker (and beat) unless one already answers; pid/log files under var/."""
+    """Start a detached worker (and beat) unless they already run; pid/log files under var/."""
     run = _run_dir()
     base = [sys.executable, "-m", "celery", "-A", "costgov"]
+    if _alive(run / "worker.pid"):
+        return
     subprocess.run(  # noqa: S603 - our own interpreter and arguments
         [
             *base,
@@ -61,7 +75,7 @@ def worker_start(*, with_beat: bool = True) -> None:
         ],
         check=True,
     )
-    if with_beat:
+    if with_beat and not _alive(run / "beat.pid"):
         subprocess.run(  # noqa: S603 - our own interpreter and arguments
             [
                 *base,
