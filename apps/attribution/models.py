@@ -136,23 +136,13 @@ class AllocationRun(models.Model):
         return f"allocation {self.billing_period_start:%Y-%m} ({self.status})"
 
 
-class AllocationPart(models.Model):
-    """One piece of allocated cost: the lineage of every amount.
-
-    Endpoint-level pieces (tags, catalog rules, team tags, telemetry pool splits) keep their
-    ledger row in ``line_item_id``; the parts of one ledger row sum exactly to it. Shared-cost
-    and unallocated pieces carry no endpoint, so they are kept per day, currency, rule and team
-    (``line_item_id`` null, ``line_items`` the number of ledger rows summed).
-    ``weight``/``weight_total`` is the share used (GPU-seconds, tokens, direct cost, percent);
-    both are null for whole-row allocations.
-    """
+class AllocatedAmount(models.Model):
+    """Columns every allocated amount has: where it went, why, and how much."""
 
     run = models.ForeignKey(
         AllocationRun, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
     )
     billing_period_start = models.DateField()
-    line_item_id = models.BigIntegerField(null=True, help_text="billing.CostLineItem id")
-    line_items = models.IntegerField(default=1)
     day = models.DateField()
     currency = currency_field()
     endpoint = models.ForeignKey(
@@ -163,13 +153,31 @@ class AllocationPart(models.Model):
     )
     category = models.CharField(max_length=16, choices=Category.choices)
     evidence = models.CharField(max_length=16, choices=Evidence.choices)
+    billed_cost = amount_field()
+    effective_cost = amount_field()
+    list_cost = amount_field()
+
+    class Meta:
+        abstract = True
+
+
+class AllocationPart(AllocatedAmount):
+    """One piece of allocated cost: the lineage of every amount.
+
+    Endpoint-level pieces (tags, catalog rules, team tags, telemetry pool splits) keep their
+    ledger row in ``line_item_id``; the parts of one ledger row sum exactly to it. Shared-cost
+    and unallocated pieces carry no endpoint, so they are kept per day, currency, rule and team
+    (``line_item_id`` null, ``line_items`` the number of ledger rows summed).
+    ``weight``/``weight_total`` is the share used (GPU-seconds, tokens, direct cost, percent);
+    both are null for whole-row allocations.
+    """
+
+    line_item_id = models.BigIntegerField(null=True, help_text="billing.CostLineItem id")
+    line_items = models.IntegerField(default=1)
     rule_ref = models.CharField(max_length=200, blank=True, help_text="Which rule or tag key.")
     pool_resource_id = models.TextField(blank=True)
     weight = models.DecimalField(max_digits=38, decimal_places=6, null=True)
     weight_total = models.DecimalField(max_digits=38, decimal_places=6, null=True)
-    billed_cost = amount_field()
-    effective_cost = amount_field()
-    list_cost = amount_field()
 
     class Meta:
         indexes = [
@@ -181,27 +189,10 @@ class AllocationPart(models.Model):
         return f"part of line item {self.line_item_id}"
 
 
-class CostAllocation(models.Model):
+class CostAllocation(AllocatedAmount):
     """Daily allocated cost per endpoint, team, category and evidence (sum of parts)."""
 
-    run = models.ForeignKey(
-        AllocationRun, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
-    )
-    billing_period_start = models.DateField()
-    day = models.DateField()
-    currency = currency_field()
-    endpoint = models.ForeignKey(
-        ModelEndpoint, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
-    )
-    team = models.ForeignKey(
-        Team, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
-    )
-    category = models.CharField(max_length=16, choices=Category.choices)
-    evidence = models.CharField(max_length=16, choices=Evidence.choices)
     line_items = models.BigIntegerField()
-    billed_cost = amount_field()
-    effective_cost = amount_field()
-    list_cost = amount_field()
 
     class Meta:
         indexes = [

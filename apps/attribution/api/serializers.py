@@ -12,11 +12,11 @@ from apps.billing.selectors import GROUPS
 MONEY = {"max_digits": 38, "decimal_places": 24}
 
 
-class AllocationQuerySerializer(serializers.Serializer):
+class DateRangeQuerySerializer(serializers.Serializer):
+    """``start``/``end`` dates of a half-open range ``[start, end)``, at most 800 days."""
+
     start = serializers.DateField()
     end = serializers.DateField()
-    group_by = serializers.ChoiceField(choices=["team", "endpoint", "category", "customer"])
-    granularity = serializers.ChoiceField(choices=["day", "month"], default="month")
 
     def validate(self, attrs: dict) -> dict:
         if attrs["end"] <= attrs["start"]:
@@ -24,6 +24,11 @@ class AllocationQuerySerializer(serializers.Serializer):
         if (attrs["end"] - attrs["start"]).days > 800:
             raise serializers.ValidationError({"end": "at most 800 days per request."})
         return attrs
+
+
+class AllocationQuerySerializer(DateRangeQuerySerializer):
+    group_by = serializers.ChoiceField(choices=["team", "endpoint", "category", "customer"])
+    granularity = serializers.ChoiceField(choices=["day", "month"], default="month")
 
 
 class AllocationRowSerializer(serializers.Serializer):
@@ -35,15 +40,8 @@ class AllocationRowSerializer(serializers.Serializer):
     list_cost = serializers.DecimalField(**MONEY)
 
 
-class UnitCostQuerySerializer(serializers.Serializer):
-    start = serializers.DateField()
-    end = serializers.DateField()
+class UnitCostQuerySerializer(DateRangeQuerySerializer):
     endpoint = serializers.CharField(required=False)
-
-    def validate(self, attrs: dict) -> dict:
-        if attrs["end"] <= attrs["start"]:
-            raise serializers.ValidationError({"end": "end must be after start (half-open range)."})
-        return attrs
 
 
 class UnitCostRowSerializer(serializers.Serializer):
