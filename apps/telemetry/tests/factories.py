@@ -47,9 +47,7 @@ def _kv(key: str, value: object) -> KeyValue:
     return KeyValue(key=key, value=any_value)
 
 
-def otlp_export(
-    spans: list[dict], *, resource: dict | None = None
-) -> ExportTraceServiceRequest:
+def otlp_export(spans: list[dict], *, resource: dict | None = None) -> ExportTraceServiceRequest:
     """An export with one resource and one scope. Each span dict has ``attributes``,
     ``start`` (datetime), ``duration_ms``, optional ``span_id`` (int) and ``error``."""
     request = ExportTraceServiceRequest()
