@@ -10,6 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.accounts.services.api_token import api_token_issue
+from apps.common.errors import ValidationFailed
 from apps.telemetry.histogram import BUCKET_COUNT, LATENCY_BUCKET_BOUNDS_MS, latency_bucket
 from apps.telemetry.models import TelemetryRollupHourly
 from apps.telemetry.selectors import raw_totals, rollup_totals
@@ -22,6 +23,10 @@ def ingest(events):
     return telemetry_events_ingest(
         events=events, team_ids=None, now=timezone.now(), retention_days=90
     )
+
+
+def rebuild(start, end):
+    return rollup_rebuild(start=start, end=end, now=timezone.now(), retention_days=90)
 
 
 def rollup_rows():
@@ -76,10 +81,10 @@ def test_late_and_duplicate_events_keep_rollups_equal_to_a_rebuild(endpoint_a, e
     assert sum(r["requests"] for r in incremental) == 65
     assert raw_totals() == rollup_totals()
     start, end = recent_ts(48), recent_ts(-2)
-    written = rollup_rebuild(start=start, end=end)
+    written = rebuild(start, end)
     assert written == len(incremental)
     assert rollup_rows() == incremental
-    rollup_rebuild(start=start, end=end)
+    rebuild(start, end)
     assert rollup_rows() == incremental
 
 
@@ -92,6 +97,16 @@ def test_rollup_rebuild_command_restores_a_corrupted_hour(endpoint_a, capsys):
     call_command("rollup_rebuild", hour.isoformat(), (hour + timedelta(hours=1)).isoformat())
     assert "1 rollup rows rebuilt" in capsys.readouterr().out
     assert rollup_rows() == expected
+
+
+@pytest.mark.django_db
+def test_rebuild_before_the_retention_window_is_refused(endpoint_a):
+    ingest([event(endpoint_a.name)])
+    with pytest.raises(ValidationFailed, match="past retention"):
+        rollup_rebuild(
+            start=recent_ts(24 * 10), end=recent_ts(0), now=timezone.now(), retention_days=5
+        )
+    assert TelemetryRollupHourly.objects.get().requests == 1
 
 
 @pytest.fixture
@@ -150,5 +165,5 @@ def test_concurrent_overlapping_batches_keep_rollups_exact(
     assert raw_totals()["requests"] == len(covered)
     assert raw_totals() == rollup_totals()
     incremental = rollup_rows()
-    rollup_rebuild(start=recent_ts(24 * 4), end=recent_ts(-1))
+    rebuild(recent_ts(24 * 4), recent_ts(-1))
     assert rollup_rows() == incremental
