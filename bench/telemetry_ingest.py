@@ -178,6 +178,64 @@ def _bodies(batches: list[tuple[int, int]], base: datetime) -> object:
         yield json.dumps(generate_events(start, count, start, base)).encode()
 
 
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """utime + stime of a process, or None when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def _machine_busy_seconds() -> float:
+    """CPU seconds spent not idle by the whole machine since boot (all cores)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / _TICKS
+
+
+class CpuMeter:
+    """Samples cumulative CPU of the gunicorn workers and of the bench database's PostgreSQL
+    backends; keeps each process's last reading, so one that exits mid-run still counts."""
+
+    def __init__(self, master_pid: int, bench_url: str) -> None:
+        import psycopg
+
+        self.master_pid = master_pid
+        self.conn = psycopg.connect(bench_url, autocommit=True)
+        self.own_pid = self.conn.info.backend_pid
+        self.db = self.conn.info.dbname
+        self.workers: dict[int, float] = {}
+        self.backends: dict[int, float] = {}
+        self.start_workers: dict[int, float] = {}
+        self.start_backends: dict[int, float] = {}
+
+    def sample(self) -> None:
+        for pid in _worker_pids(self.master_pid):
+            if (cpu := _cpu_seconds(pid)) is not None:
+                self.workers[pid] = cpu
+        rows = self.conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> %s",
+            [self.db, self.own_pid],
+        ).fetchall()
+        for (pid,) in rows:
+            if (cpu := _cpu_seconds(pid)) is not None:
+                self.backends[pid] = cpu
+
+    def mark_start(self) -> None:
+        self.sample()
+        self.start_workers = dict(self.workers)
+        self.start_backends = dict(self.backends)
+
+    def used(self) -> tuple[float, float]:
+        workers = sum(v - self.start_workers.get(k, 0.0) for k, v in self.workers.items())
+        backends = sum(v - self.start_backends.get(k, 0.0) for k, v in self.backends.items())
+        return workers, backends
+
+
 def _client(
     port: int,
     secret: str,
@@ -230,23 +288,29 @@ def _copy_text(events: list[dict]) -> bytes:
     return out.getvalue().encode()
 
 
-def _raw_copy(bench_url: str, events: list[dict]) -> float:
+def _raw_copy(bench_url: str, batches: list[tuple[int, int]], base: datetime) -> float:
+    """Render the same events as COPY text into a temporary file, then time only the COPY."""
+    import tempfile
+
     import psycopg
 
-    data = _copy_text(events)
     columns = (
         "ts, endpoint_id, request_id, model, model_version, input_tokens, output_tokens, "
         "cached_input_tokens, latency_ms, ttft_ms, queue_ms, accelerator, resource_id, lane, "
         "customer, status, is_cache_hit, prompt_hash, is_duplicate_prompt, batch_size, gpu_ms, "
         "attributes"
     )
-    with psycopg.connect(bench_url) as conn, conn.cursor() as cur:
-        began = time.perf_counter()
-        with cur.copy(f"COPY telemetry_event ({columns}) FROM STDIN") as copy:  # noqa: S608
-            for offset in range(0, len(data), 1 << 20):
-                copy.write(data[offset : offset + (1 << 20)])
-        conn.commit()
-        return time.perf_counter() - began
+    with tempfile.TemporaryFile() as spool:
+        for start, count in batches:
+            spool.write(_copy_text(generate_events(start, count, start, base)))
+        spool.seek(0)
+        with psycopg.connect(bench_url) as conn, conn.cursor() as cur:
+            began = time.perf_counter()
+            with cur.copy(f"COPY telemetry_event ({columns}) FROM STDIN") as copy:  # noqa: S608
+                while chunk := spool.read(1 << 20):
+                    copy.write(chunk)
+            conn.commit()
+            return time.perf_counter() - began
 
 
 def _check(bench_url: str, expected: int) -> dict:
@@ -317,15 +381,18 @@ def main() -> None:
             for start in range(0, args.events, args.batch)
         ]
 
+        meter = CpuMeter(gunicorn.pid, bench_url)
+
         def sample() -> None:
             began = time.monotonic()
             while not stop.is_set():
                 rss = sum(_rss_mb(pid) for pid in _worker_pids(gunicorn.pid))
                 samples.append((time.monotonic() - began, rss))
-                stop.wait(1.0)
+                meter.sample()
+                stop.wait(0.5)
 
+        meter.mark_start()
         sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
         queue: multiprocessing.Queue = multiprocessing.Queue()
         barrier = multiprocessing.Barrier(args.clients + 1)
         pregenerate = args.events <= args.pregenerate_max
@@ -340,12 +407,18 @@ def main() -> None:
             client.start()
         barrier.wait()
         began = time.perf_counter()
+        machine_began = _machine_busy_seconds()
+        sampler.start()
         results = [queue.get() for _ in clients]
         elapsed = time.perf_counter() - began
-        for client in clients:
-            client.join()
+        machine_busy = _machine_busy_seconds() - machine_began
         stop.set()
         sampler.join()
+        meter.sample()
+        worker_cpu, backend_cpu = meter.used()
+        meter.conn.close()
+        for client in clients:
+            client.join()
     finally:
         stop.set()
         gunicorn.terminate()
@@ -354,13 +427,12 @@ def main() -> None:
     latencies = [lat for lats, _, _ in results for lat in lats]
     accepted = sum(a for _, a, _ in results)
     check = _check(bench_url, args.events)
-    events = [e for start, count in batches for e in generate_events(start, count, start, base)]
-    copy_seconds = _raw_copy(bench_url, events)
+    copy_seconds = _raw_copy(bench_url, batches, base)
     if not args.keep_db:
         _drop_database(admin_url, name)
 
     api_rate = accepted / elapsed
-    copy_rate = len(events) / copy_seconds
+    copy_rate = args.events / copy_seconds
     rss = [mb for _, mb in samples if mb > 0]
     third = max(1, len(rss) // 3)
     report = {
@@ -377,6 +449,11 @@ def main() -> None:
         "raw_copy_seconds": round(copy_seconds, 2),
         "raw_copy_events_per_s": round(copy_rate),
         "api_vs_copy": f"{api_rate / copy_rate:.1%}",
+        "cpu_ms_per_1000_events_gunicorn": round(worker_cpu / accepted * 1e6, 1),
+        "cpu_ms_per_1000_events_postgres": round(backend_cpu / accepted * 1e6, 1),
+        "machine_busy_cores_during_api_run": round(machine_busy / elapsed, 2),
+        "bench_cores_during_api_run": round((worker_cpu + backend_cpu) / elapsed, 2),
+        "cores": os.cpu_count(),
         "stored": check["stored"],
         "rollup_rows": check["rollup_rows"],
         "worker_rss_mb_first_third_avg": round(statistics.mean(rss[:third]), 1) if rss else None,
