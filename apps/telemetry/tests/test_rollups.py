@@ -55,6 +55,14 @@ def test_sql_histogram_buckets_match_python_bounds():
 
 
 @pytest.mark.django_db
+def test_histogram_update_adds_every_bucket(endpoint_a):
+    latencies = [0, *LATENCY_BUCKET_BOUNDS_MS]  # one event in each of the 34 buckets
+    ingest([event(endpoint_a.name, latency_ms=ms) for ms in latencies])
+    ingest([event(endpoint_a.name, latency_ms=ms) for ms in latencies])  # the upsert path
+    assert TelemetryRollupHourly.objects.get().latency_histogram == [2] * BUCKET_COUNT
+
+
+@pytest.mark.django_db
 def test_gpu_time_is_latency_times_accelerators_over_batch_size(endpoint_a):
     ingest([event(endpoint_a.name, latency_ms=1000, batch_size=3)])
     rollup = TelemetryRollupHourly.objects.get()
