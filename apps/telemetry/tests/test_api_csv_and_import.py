@@ -6,6 +6,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from apps.telemetry.selectors import raw_totals, rollup_totals
 from apps.telemetry.tests.factories import event
@@ -71,3 +72,21 @@ def test_import_command_run_twice_changes_nothing(tmp_path, endpoint_a, capsys):
     call_command("import_telemetry", str(path))
     assert "total: 0 accepted, 3 duplicates, 0 rejected" in capsys.readouterr().out
     assert raw_totals(endpoint_id=endpoint_a.id) == rollup_totals(endpoint_id=endpoint_a.id)
+
+
+def test_import_command_streams_in_chunks_and_stops_at_an_unreadable_line(
+    tmp_path, endpoint_a, monkeypatch
+):
+    monkeypatch.setattr("apps.telemetry.management.commands.import_telemetry.CHUNK", 2)
+    lines = [json.dumps(event(endpoint_a.name)) for _ in range(5)]
+    lines.insert(4, "{not json")
+    path = tmp_path / "broken.ndjson"
+    path.write_text("\n".join(lines))
+    with pytest.raises(CommandError, match=r"line 5 is not valid JSON.*\(4 events stored\)"):
+        call_command("import_telemetry", str(path))
+    assert rollup_totals(endpoint_id=endpoint_a.id)["requests"] == 4
+
+
+def test_import_command_names_a_missing_path(tmp_path, db):
+    with pytest.raises(CommandError, match="no such file or folder"):
+        call_command("import_telemetry", str(tmp_path / "nope"))
