@@ -96,6 +96,13 @@ def test_unsupported_content_type_is_415(ingest_client):
     assert ingest_client.post(URL, "a,b", content_type="text/csv").status_code == 415
 
 
+def test_unsupported_content_encoding_is_415(ingest_client, endpoint_a):
+    response = ingest_client.post(
+        URL, b"\x1b\x00", content_type="application/json", HTTP_CONTENT_ENCODING="br"
+    )
+    assert response.status_code == 415
+
+
 def test_body_over_limit_is_413(ingest_client, endpoint_a, settings):
     settings.TELEMETRY_MAX_BODY_BYTES = 1000
     response = post_json(ingest_client, [event(endpoint_a.name) for _ in range(20)])
