@@ -21,7 +21,15 @@ def telemetry_partitions_maintain_task() -> None:
 @shared_task(name="telemetry.rollup_rebuild", acks_late=True, soft_time_limit=1800, time_limit=1900)
 def rollup_rebuild_task(start: str, end: str) -> int:
     """Rebuild hourly rollups for [start, end) (ISO-8601 instants)."""
+    from django.conf import settings
+    from django.utils import timezone
+
     from apps.common.clock import parse_aware
     from apps.telemetry.services.rollup_rebuild import rollup_rebuild
 
-    return rollup_rebuild(start=parse_aware(start), end=parse_aware(end))
+    return rollup_rebuild(
+        start=parse_aware(start),
+        end=parse_aware(end),
+        now=timezone.now(),
+        retention_days=settings.TELEMETRY_RETENTION_DAYS,
+    )

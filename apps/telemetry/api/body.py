@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from rest_framework import status
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, UnsupportedMediaType
 from rest_framework.request import Request
 
 from apps.telemetry.parsers.bodies import BodyTooLarge, gunzip_limited
@@ -15,8 +15,8 @@ class PayloadTooLarge(APIException):
 
 
 def read_body(request: Request) -> bytes:
-    """The body, gunzipped when ``Content-Encoding: gzip``. Raises PayloadTooLarge or
-    BodyError."""
+    """The body, gunzipped when ``Content-Encoding: gzip``. Raises PayloadTooLarge,
+    UnsupportedMediaType (another encoding) or BodyError."""
     limit = settings.TELEMETRY_MAX_BODY_BYTES
     django_request = request._request
     try:
@@ -29,6 +29,8 @@ def read_body(request: Request) -> bytes:
     if len(data) > limit:
         raise PayloadTooLarge(f"Request body exceeds {limit} bytes.")
     encoding = django_request.META.get("HTTP_CONTENT_ENCODING", "").strip().lower()
+    if encoding not in ("", "identity", "gzip"):
+        raise UnsupportedMediaType(f"Content-Encoding {encoding}", "Only gzip is supported.")
     if encoding == "gzip":
         try:
             return gunzip_limited(data, limit=limit)

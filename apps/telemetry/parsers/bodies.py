@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import zlib
+from collections.abc import Iterable, Iterator
 
 CSV_INTEGER_FIELDS = frozenset(
     {"input_tokens", "output_tokens", "cached_input_tokens", "batch_size"}
@@ -48,17 +49,20 @@ def decode_json_array(data: bytes) -> list:
     return value
 
 
-def decode_ndjson(data: bytes) -> list:
-    """One JSON value per line; blank lines are skipped, any unparsable line fails the body."""
-    events = []
-    for number, line in enumerate(data.splitlines(), start=1):
+def iter_ndjson(lines: Iterable[bytes]) -> Iterator[object]:
+    """One JSON value per line; blank lines are skipped, an unparsable line raises BodyError
+    (when streaming, after the values before it were yielded)."""
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
-            events.append(json.loads(line))
+            yield json.loads(line)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise BodyError(f"line {number} is not valid JSON: {exc}") from exc
-    return events
+
+
+def decode_ndjson(data: bytes) -> list:
+    return list(iter_ndjson(data.splitlines()))
 
 
 def _csv_cell(name: str, cell: str) -> object:
@@ -88,17 +92,16 @@ def _csv_cell(name: str, cell: str) -> object:
     return cell
 
 
-def decode_csv(text_stream: io.TextIOBase) -> list[dict]:
+def iter_csv(text_stream: Iterable[str]) -> Iterator[dict]:
     """CSV with a header row of event field names (any order; missing optional columns ok)."""
     reader = csv.reader(text_stream)
     try:
         header = next(reader)
     except StopIteration:
-        return []
+        return
     except csv.Error as exc:
         raise BodyError(f"CSV header is unreadable: {exc}") from exc
     header = [name.strip() for name in header]
-    events = []
     try:
         for row in reader:
             if not row:
@@ -107,16 +110,17 @@ def decode_csv(text_stream: io.TextIOBase) -> list[dict]:
                 raise BodyError(
                     f"CSV line {reader.line_num} has {len(row)} cells, header has {len(header)}"
                 )
-            events.append(
-                {
-                    name: value
-                    for name, cell in zip(header, row, strict=True)
-                    if (value := _csv_cell(name, cell)) is not None
-                }
-            )
+            yield {
+                name: value
+                for name, cell in zip(header, row, strict=True)
+                if (value := _csv_cell(name, cell)) is not None
+            }
     except csv.Error as exc:
         raise BodyError(f"CSV line {reader.line_num} is unreadable: {exc}") from exc
-    return events
+
+
+def decode_csv(text_stream: Iterable[str]) -> list[dict]:
+    return list(iter_csv(text_stream))
 
 
 def decode_csv_bytes(data: bytes) -> list[dict]:

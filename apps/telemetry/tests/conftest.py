@@ -1,6 +1,7 @@
 from collections.abc import Callable
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from apps.accounts.models import Team, User
@@ -27,3 +28,10 @@ def ingest_client(
 ) -> APIClient:
     """An SRE token with the ingest scope (writes any team's endpoints)."""
     return client_for(sre_user, scopes=["ingest:telemetry"])
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limit_counters() -> None:
+    """Rate-limit counters live in Redis, outside the test transaction; token ids restart in
+    each new test database, so a counter left by an earlier run must not leak in."""
+    cache.clear()

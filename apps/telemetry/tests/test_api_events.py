@@ -96,6 +96,13 @@ def test_unsupported_content_type_is_415(ingest_client):
     assert ingest_client.post(URL, "a,b", content_type="text/csv").status_code == 415
 
 
+def test_unsupported_content_encoding_is_415(ingest_client, endpoint_a):
+    response = ingest_client.post(
+        URL, b"\x1b\x00", content_type="application/json", HTTP_CONTENT_ENCODING="br"
+    )
+    assert response.status_code == 415
+
+
 def test_body_over_limit_is_413(ingest_client, endpoint_a, settings):
     settings.TELEMETRY_MAX_BODY_BYTES = 1000
     response = post_json(ingest_client, [event(endpoint_a.name) for _ in range(20)])
@@ -114,13 +121,25 @@ def test_gzip_body_inflating_over_limit_is_413(ingest_client, endpoint_a, settin
     assert response.status_code == 413
 
 
-def test_rate_limit_answers_429_with_retry_after(ingest_client, endpoint_a, settings):
+def test_rate_limit_answers_429_with_retry_after(ingest_client, endpoint_a, settings, monkeypatch):
     settings.TELEMETRY_RATE_LIMIT_PER_MINUTE = 2
+    # 45 s into a clock minute, frozen, so the window cannot roll over mid-test.
+    monkeypatch.setattr("apps.telemetry.api.throttles.time.time", lambda: 1_800_000_045.0)
     codes = [post_json(ingest_client, [event(endpoint_a.name)]).status_code for _ in range(3)]
-    assert codes[:2] == [200, 200] or codes[0] == 429  # a minute boundary may reset the window
-    last = post_json(ingest_client, [event(endpoint_a.name)])
-    assert last.status_code == 429
-    assert 1 <= int(last["Retry-After"]) <= 60
+    assert codes == [200, 200, 429]
+    refused = post_json(ingest_client, [event(endpoint_a.name)])
+    assert refused["Retry-After"] == "15"
+    assert raw_totals(endpoint_id=endpoint_a.id)["requests"] == 2
+
+
+def test_rate_limit_is_per_token(client_for, sre_user, endpoint_a, settings, monkeypatch):
+    settings.TELEMETRY_RATE_LIMIT_PER_MINUTE = 1
+    monkeypatch.setattr("apps.telemetry.api.throttles.time.time", lambda: 1_800_000_100.0)
+    first = client_for(sre_user, scopes=["ingest:telemetry"])
+    second = client_for(sre_user, scopes=["ingest:telemetry"])
+    assert post_json(first, [event(endpoint_a.name)]).status_code == 200
+    assert post_json(first, [event(endpoint_a.name)]).status_code == 429
+    assert post_json(second, [event(endpoint_a.name)]).status_code == 200
 
 
 def test_token_without_ingest_scope_is_403(client_for, sre_user, endpoint_a):

@@ -6,14 +6,16 @@ rollups as the API, in chunks; rejected rows are listed with file and row number
 """
 
 import gzip
-import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from apps.telemetry.parsers.bodies import BodyError, decode_csv, decode_ndjson
+from apps.telemetry.parsers.bodies import BodyError, iter_csv, iter_ndjson
 from apps.telemetry.services.event_ingest import telemetry_events_ingest
 
 SUFFIXES = (".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz", ".csv")
@@ -35,14 +37,16 @@ def _files(paths: list[str]) -> list[Path]:
     return found
 
 
-def _events(path: Path) -> list:
-    name = path.name
-    if name.endswith(".csv"):
+@contextmanager
+def _events(path: Path) -> Iterator[Iterator[object]]:
+    """The file's events, streamed (a backfill file may be far larger than memory)."""
+    if path.name.endswith(".csv"):
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            return decode_csv(handle)
-    opener = gzip.open if name.endswith(".gz") else open
-    with opener(path, "rb") as handle:
-        return decode_ndjson(handle.read())
+            yield iter_csv(handle)
+    else:
+        opener = gzip.open if path.name.endswith(".gz") else open
+        with opener(path, "rb") as handle:
+            yield iter_ndjson(handle)
 
 
 class Command(BaseCommand):
@@ -54,32 +58,35 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         totals = {"accepted": 0, "duplicates": 0, "rejected": 0}
         for path in _files(options["paths"]):
-            try:
-                events = _events(path)
-            except (BodyError, OSError, EOFError, UnicodeDecodeError) as exc:
-                raise CommandError(f"{path}: {exc}") from exc
             counts = {"accepted": 0, "duplicates": 0, "rejected": 0}
-            errors = io.StringIO()
-            for offset in range(0, len(events), CHUNK):
-                result = telemetry_events_ingest(
-                    events=events[offset : offset + CHUNK],
-                    team_ids=None,
-                    now=timezone.now(),
-                    retention_days=settings.TELEMETRY_RETENTION_DAYS,
-                )
-                counts["accepted"] += result.accepted
-                counts["duplicates"] += result.duplicates
-                counts["rejected"] += len({r.index for r in result.rejected})
-                for rejection in result.rejected:
-                    # Row numbers are 1-based data rows (CSV: after the header).
-                    row = offset + rejection.index + 1
-                    errors.write(f"  {path}, row {row}, {rejection.field}: {rejection.error}\n")
+            offset = 0
+            try:
+                with _events(path) as events:
+                    while chunk := list(islice(events, CHUNK)):
+                        result = telemetry_events_ingest(
+                            events=chunk,
+                            team_ids=None,
+                            now=timezone.now(),
+                            retention_days=settings.TELEMETRY_RETENTION_DAYS,
+                        )
+                        counts["accepted"] += result.accepted
+                        counts["duplicates"] += result.duplicates
+                        counts["rejected"] += len({r.index for r in result.rejected})
+                        for rejection in result.rejected:
+                            # Row numbers count events from 1 (CSV: data rows after the header).
+                            row = offset + rejection.index + 1
+                            self.stderr.write(
+                                f"  {path}, row {row}, {rejection.field}: {rejection.error}"
+                            )
+                        offset += len(chunk)
+            except (BodyError, OSError, EOFError, UnicodeDecodeError) as exc:
+                # Chunks before the bad line are stored; a re-run after fixing the file only
+                # adds what is missing (events are idempotent by request_id).
+                raise CommandError(f"{path}: {exc} ({counts['accepted']} events stored)") from exc
             self.stdout.write(
                 f"{path}: {counts['accepted']} accepted, {counts['duplicates']} duplicates, "
                 f"{counts['rejected']} rejected"
             )
-            if errors.getvalue():
-                self.stderr.write(errors.getvalue().rstrip("\n"))
             for key, value in counts.items():
                 totals[key] += value
         self.stdout.write(

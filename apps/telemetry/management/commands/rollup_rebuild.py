@@ -1,8 +1,11 @@
 """Recompute hourly telemetry rollups from raw events: ``manage.py rollup_rebuild START END``."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from apps.common.clock import parse_aware
+from apps.common.errors import ValidationFailed
 from apps.telemetry.services.rollup_rebuild import rollup_rebuild
 
 
@@ -20,5 +23,13 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         if end <= start:
             raise CommandError("END must be after START")
-        written = rollup_rebuild(start=start, end=end)
+        try:
+            written = rollup_rebuild(
+                start=start,
+                end=end,
+                now=timezone.now(),
+                retention_days=settings.TELEMETRY_RETENTION_DAYS,
+            )
+        except ValidationFailed as exc:
+            raise CommandError(exc.message) from exc
         self.stdout.write(f"{written} rollup rows rebuilt for [{start:%FT%H:%MZ}, {end:%FT%H:%MZ})")

@@ -1,0 +1,467 @@
+"""Telemetry ingestion benchmark: the real HTTP API against a raw COPY of the same rows.
+
+    DATABASE_URL=postgres://… REDIS_URL=redis://… \
+        .venv/bin/python -m bench.telemetry_ingest --events 200000 --clients 4
+
+1. Creates a fresh database (``<DATABASE_URL name>_bench``), migrates it, adds 8 endpoints and
+   an SRE token with the ``ingest:telemetry`` scope.
+2. Starts gunicorn (2 sync workers) on a free 127.0.0.1 port, rate limit off.
+3. ``--clients`` processes POST deterministic events (JSON arrays of ``--batch`` events)
+   until ``--events`` are sent; reports events/s and batch latency percentiles, and samples
+   the RSS of the gunicorn workers once a second.
+4. Checks the result: stored events == sent events, rollup sums == raw sums.
+5. COPYs the same rows (pre-rendered COPY text, one connection) into ``telemetry_event`` and
+   reports that rate and the ratio.
+The database is dropped at the end unless ``--keep-db``.
+"""
+
+import argparse
+import http.client
+import io
+import json
+import multiprocessing
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+ENDPOINTS = [f"bench-ep-{i}" for i in range(8)]
+MODEL_VERSIONS = ["2024-07", "2024-09"]
+LANES = ["interactive", "interactive", "nearline", "batch"]
+STATUSES = ["ok"] * 97 + ["error", "error", "timeout"]
+
+
+def generate_events(seed: int, count: int, start_index: int, base: datetime) -> list[dict]:
+    """Deterministic events: ``count`` events, request ids ``start_index`` onwards.
+
+    Shapes a live fleet: 8 endpoints x 4 pods, 20 customers, two model versions, timestamps
+    within the two hours before ``base``, latency log-normal around 400 ms, 30 % of events
+    with a prompt hash drawn from 5,000.
+    """
+    rng = random.Random(seed)
+    events = []
+    for offset in range(count):
+        index = start_index + offset
+        endpoint = rng.randrange(len(ENDPOINTS))
+        event = {
+            "ts": (base - timedelta(seconds=rng.randrange(7200))).isoformat(),
+            "request_id": f"bench-{index}",
+            "endpoint": ENDPOINTS[endpoint],
+            "model": f"model-{endpoint}",
+            "model_version": MODEL_VERSIONS[rng.randrange(2)],
+            "input_tokens": rng.randrange(20, 4000),
+            "output_tokens": rng.randrange(1, 800),
+            "latency_ms": int(rng.lognormvariate(6.0, 0.8)),
+            "ttft_ms": rng.randrange(20, 300),
+            "resource_id": f"pod-{endpoint}-{rng.randrange(4)}",
+            "lane": LANES[endpoint % 4],
+            "customer": f"cust-{rng.randrange(20)}",
+            "status": STATUSES[rng.randrange(100)],
+            "cache_hit": rng.random() < 0.2,
+            "batch_size": rng.randrange(1, 9),
+            "attributes": {"region": "eu-west-1"},
+        }
+        if rng.random() < 0.3:
+            event["prompt_hash"] = f"p{rng.randrange(5000)}"
+        events.append(event)
+    return events
+
+
+def _database_urls(base_url: str) -> tuple[str, str, str]:
+    parts = urlsplit(base_url)
+    name = parts.path.lstrip("/") + "_bench"
+    bench = urlunsplit(parts._replace(path="/" + name))
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    return name, bench, admin
+
+
+def _recreate_database(admin_url: str, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def _drop_database(admin_url: str, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def _setup_django_fixtures() -> str:
+    """Migrate the bench database and create endpoints and a token; returns the secret."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connections
+
+    from apps.accounts.models import Team, User
+    from apps.accounts.services.api_token import api_token_issue
+    from apps.catalog.models import ModelEndpoint
+
+    call_command("migrate", verbosity=0)
+    team = Team.objects.create(name="bench")
+    for index, name in enumerate(ENDPOINTS):
+        ModelEndpoint.objects.create(
+            name=name,
+            team=team,
+            model_family="llama-3",
+            parameter_count=8_000_000_000,
+            precision="bf16",
+            accelerator_type="A100-80GB",
+            accelerator_count=1 + index % 4,
+            provider="aws",
+            region="us-east-1",
+        )
+    user = User.objects.create(username="bench-sre", role="sre")
+    _, secret = api_token_issue(user=user, scopes=["ingest:telemetry"])
+    connections.close_all()
+    return secret
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_ready(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not become ready")
+
+
+def _worker_pids(master_pid: int) -> list[int]:
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
+    try:
+        return [int(p) for p in children.read_text().split()]
+    except OSError:
+        return []
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _bodies(batches: list[tuple[int, int]], base: datetime) -> object:
+    for start, count in batches:
+        yield json.dumps(generate_events(start, count, start, base)).encode()
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """utime + stime of a process, or None when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def _machine_busy_seconds() -> float:
+    """CPU seconds spent not idle by the whole machine since boot (all cores)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / _TICKS
+
+
+class CpuMeter:
+    """Samples cumulative CPU of the gunicorn workers and of the bench database's PostgreSQL
+    backends; keeps each process's last reading, so one that exits mid-run still counts."""
+
+    def __init__(self, master_pid: int, bench_url: str) -> None:
+        import psycopg
+
+        self.master_pid = master_pid
+        self.conn = psycopg.connect(bench_url, autocommit=True)
+        self.own_pid = self.conn.info.backend_pid
+        self.db = self.conn.info.dbname
+        self.workers: dict[int, float] = {}
+        self.backends: dict[int, float] = {}
+        self.start_workers: dict[int, float] = {}
+        self.start_backends: dict[int, float] = {}
+
+    def sample(self) -> None:
+        for pid in _worker_pids(self.master_pid):
+            if (cpu := _cpu_seconds(pid)) is not None:
+                self.workers[pid] = cpu
+        rows = self.conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> %s",
+            [self.db, self.own_pid],
+        ).fetchall()
+        for (pid,) in rows:
+            if (cpu := _cpu_seconds(pid)) is not None:
+                self.backends[pid] = cpu
+
+    def mark_start(self) -> None:
+        self.sample()
+        self.start_workers = dict(self.workers)
+        self.start_backends = dict(self.backends)
+
+    def used(self) -> tuple[float, float]:
+        workers = sum(v - self.start_workers.get(k, 0.0) for k, v in self.workers.items())
+        backends = sum(v - self.start_backends.get(k, 0.0) for k, v in self.backends.items())
+        return workers, backends
+
+
+def _client(
+    port: int,
+    secret: str,
+    batches: list[tuple[int, int]],
+    base: datetime,
+    queue: object,
+    barrier: object,
+    pregenerate: bool,
+) -> None:
+    """POST the given (start_index, count) batches; put (latencies, accepted, duplicates).
+
+    With ``pregenerate`` the bodies are built before the start barrier, so generating them
+    does not compete with the server for the CPU during the timed run."""
+    latencies, accepted, duplicates = [], 0, 0
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {secret}"}
+    bodies = list(_bodies(batches, base)) if pregenerate else _bodies(batches, base)
+    barrier.wait()
+    for body in bodies:
+        began = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        conn.request("POST", "/api/v1/telemetry/events", body=body, headers=headers)
+        response = conn.getresponse()
+        payload = response.read()
+        latencies.append(time.perf_counter() - began)
+        conn.close()
+        if response.status != 200:
+            raise SystemExit(f"HTTP {response.status}: {payload[:300]!r}")
+        result = json.loads(payload)
+        if result["rejected"]:
+            raise SystemExit(f"rejected rows: {result['rejected'][:3]}")
+        accepted += result["accepted"]
+        duplicates += result["duplicates"]
+    queue.put((latencies, accepted, duplicates))
+
+
+def _copy_text(events: list[dict]) -> bytes:
+    """The events as COPY text rows of telemetry_event, with the columns the API would store."""
+    out = io.StringIO()
+    for e in events:
+        endpoint_id = ENDPOINTS.index(e["endpoint"]) + 1
+        gpu_ms = round(e["latency_ms"] * (1 + (endpoint_id - 1) % 4) / e["batch_size"], 3)
+        fields = [
+            e["ts"], str(endpoint_id), "copy-" + e["request_id"], e["model"], e["model_version"],
+            str(e["input_tokens"]), str(e["output_tokens"]), "0", str(e["latency_ms"]),
+            str(e["ttft_ms"]), "\\N", "A100-80GB", e["resource_id"], e["lane"], e["customer"],
+            e["status"], "t" if e["cache_hit"] else "f", e.get("prompt_hash", "\\N"), "f",
+            str(e["batch_size"]), str(gpu_ms), json.dumps(e["attributes"]),
+        ]  # fmt: skip
+        out.write("\t".join(fields) + "\n")
+    return out.getvalue().encode()
+
+
+def _raw_copy(bench_url: str, batches: list[tuple[int, int]], base: datetime) -> float:
+    """Render the same events as COPY text into a temporary file, then time only the COPY."""
+    import tempfile
+
+    import psycopg
+
+    columns = (
+        "ts, endpoint_id, request_id, model, model_version, input_tokens, output_tokens, "
+        "cached_input_tokens, latency_ms, ttft_ms, queue_ms, accelerator, resource_id, lane, "
+        "customer, status, is_cache_hit, prompt_hash, is_duplicate_prompt, batch_size, gpu_ms, "
+        "attributes"
+    )
+    with tempfile.TemporaryFile() as spool:
+        for start, count in batches:
+            spool.write(_copy_text(generate_events(start, count, start, base)))
+        spool.seek(0)
+        with psycopg.connect(bench_url) as conn, conn.cursor() as cur:
+            began = time.perf_counter()
+            with cur.copy(f"COPY telemetry_event ({columns}) FROM STDIN") as copy:  # noqa: S608
+                while chunk := spool.read(1 << 20):
+                    copy.write(chunk)
+            conn.commit()
+            return time.perf_counter() - began
+
+
+def _check(bench_url: str, expected: int) -> dict:
+    import psycopg
+
+    with psycopg.connect(bench_url) as conn:
+        raw = conn.execute(
+            "SELECT count(*), sum(input_tokens), sum(latency_ms), sum(gpu_ms) FROM telemetry_event"
+        ).fetchone()
+        rolled = conn.execute(
+            "SELECT sum(requests), sum(input_tokens), sum(latency_ms_sum), sum(gpu_ms_sum), "
+            "count(*) FROM telemetry_telemetryrolluphourly"
+        ).fetchone()
+    if raw[0] != expected or tuple(raw) != tuple(rolled[:4]):
+        raise SystemExit(f"inconsistent: raw {raw} rollups {rolled} expected {expected}")
+    return {"stored": raw[0], "rollup_rows": rolled[4]}
+
+
+def _percentile(values: list[float], quantile: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(quantile * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=200_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--pregenerate-max",
+        type=int,
+        default=1_000_000,
+        help="build request bodies before the timed run up to this many events (memory)",
+    )
+    parser.add_argument("--keep-db", action="store_true")
+    args = parser.parse_args()
+
+    base_url = os.environ.get("DATABASE_URL")
+    if not base_url:
+        raise SystemExit("set DATABASE_URL (PostgreSQL) and REDIS_URL")
+    name, bench_url, admin_url = _database_urls(base_url)
+    _recreate_database(admin_url, name)
+    env = dict(
+        os.environ,
+        DATABASE_URL=bench_url,
+        TELEMETRY_RATE_LIMIT_PER_MINUTE="0",
+        DEBUG="0",
+        DJANGO_SETTINGS_MODULE="costgov.settings",
+        LOG_LEVEL="WARNING",
+    )
+    os.environ.update(env)
+    secret = _setup_django_fixtures()
+
+    port = _free_port()
+    gunicorn = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "costgov.wsgi", "--bind",
+         f"127.0.0.1:{port}", "--workers", str(args.workers), "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    samples: list[tuple[float, float]] = []
+    stop = threading.Event()
+    try:
+        _wait_ready(port)
+        base = datetime.now(tz=UTC).replace(microsecond=0)
+        batches = [
+            (start, min(args.batch, args.events - start))
+            for start in range(0, args.events, args.batch)
+        ]
+
+        meter = CpuMeter(gunicorn.pid, bench_url)
+
+        def sample() -> None:
+            began = time.monotonic()
+            while not stop.is_set():
+                rss = sum(_rss_mb(pid) for pid in _worker_pids(gunicorn.pid))
+                samples.append((time.monotonic() - began, rss))
+                meter.sample()
+                stop.wait(0.5)
+
+        meter.mark_start()
+        sampler = threading.Thread(target=sample, daemon=True)
+        queue: multiprocessing.Queue = multiprocessing.Queue()
+        barrier = multiprocessing.Barrier(args.clients + 1)
+        pregenerate = args.events <= args.pregenerate_max
+        clients = [
+            multiprocessing.Process(
+                target=_client,
+                args=(port, secret, batches[i :: args.clients], base, queue, barrier, pregenerate),
+            )
+            for i in range(args.clients)
+        ]
+        for client in clients:
+            client.start()
+        barrier.wait()
+        began = time.perf_counter()
+        machine_began = _machine_busy_seconds()
+        sampler.start()
+        results = [queue.get() for _ in clients]
+        elapsed = time.perf_counter() - began
+        machine_busy = _machine_busy_seconds() - machine_began
+        stop.set()
+        sampler.join()
+        meter.sample()
+        worker_cpu, backend_cpu = meter.used()
+        meter.conn.close()
+        for client in clients:
+            client.join()
+    finally:
+        stop.set()
+        gunicorn.terminate()
+        gunicorn.wait(timeout=30)
+
+    latencies = [lat for lats, _, _ in results for lat in lats]
+    accepted = sum(a for _, a, _ in results)
+    check = _check(bench_url, args.events)
+    copy_seconds = _raw_copy(bench_url, batches, base)
+    if not args.keep_db:
+        _drop_database(admin_url, name)
+
+    api_rate = accepted / elapsed
+    copy_rate = args.events / copy_seconds
+    rss = [mb for _, mb in samples if mb > 0]
+    third = max(1, len(rss) // 3)
+    report = {
+        "date": datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "events": args.events,
+        "batch": args.batch,
+        "clients": args.clients,
+        "gunicorn_workers": args.workers,
+        "bodies_pregenerated": args.events <= args.pregenerate_max,
+        "api_seconds": round(elapsed, 2),
+        "api_events_per_s": round(api_rate),
+        "batch_latency_p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "batch_latency_p99_ms": round(_percentile(latencies, 0.99) * 1000, 1),
+        "raw_copy_seconds": round(copy_seconds, 2),
+        "raw_copy_events_per_s": round(copy_rate),
+        "api_vs_copy": f"{api_rate / copy_rate:.1%}",
+        "cpu_ms_per_1000_events_gunicorn": round(worker_cpu / accepted * 1e6, 1),
+        "cpu_ms_per_1000_events_postgres": round(backend_cpu / accepted * 1e6, 1),
+        "machine_busy_cores_during_api_run": round(machine_busy / elapsed, 2),
+        "bench_cores_during_api_run": round((worker_cpu + backend_cpu) / elapsed, 2),
+        "cores": os.cpu_count(),
+        "stored": check["stored"],
+        "rollup_rows": check["rollup_rows"],
+        "worker_rss_mb_first_third_avg": round(statistics.mean(rss[:third]), 1) if rss else None,
+        "worker_rss_mb_last_third_avg": round(statistics.mean(rss[-third:]), 1) if rss else None,
+        "worker_rss_mb_max": round(max(rss), 1) if rss else None,
+    }
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
