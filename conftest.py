@@ -70,3 +70,16 @@ def client_for() -> Callable[..., APIClient]:
         return client
 
     return make
+
+
+@pytest.fixture
+def worker_app():
+    """The Celery app with its queues emptied, for tests that start a real worker.
+
+    Other tests queue follow-up tasks (an import queues an allocation) that no worker consumes;
+    a worker started later must not pick up those leftovers.
+    """
+    from costgov.celery import app
+
+    app.control.purge()
+    return app

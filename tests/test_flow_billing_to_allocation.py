@@ -11,13 +11,14 @@ from django.test import override_settings
 from apps.attribution.models import AllocationRun
 from apps.billing.tests.factories import cur_row, write_csv
 from apps.catalog.tests.factories import ModelEndpointFactory
-from costgov.celery import app
 
 
 def _wait_for_allocation(timeout_s: float = 90) -> AllocationRun:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        run = AllocationRun.objects.filter(status="succeeded").first()
+        run = AllocationRun.objects.filter(
+            status="succeeded", triggered_by__startswith="billing-import:"
+        ).first()
         if run is not None:
             return run
         time.sleep(0.2)
@@ -26,7 +27,7 @@ def _wait_for_allocation(timeout_s: float = 90) -> AllocationRun:
 
 @pytest.mark.django_db(transaction=True)
 def test_an_uploaded_bill_is_imported_then_allocated_and_owners_see_their_share(
-    finance_user, owner_user, team_a, client_for, tmp_path
+    worker_app, finance_user, owner_user, team_a, client_for, tmp_path
 ):
     ModelEndpointFactory(name="rank", team=team_a)
     rows = [
@@ -36,7 +37,7 @@ def test_an_uploaded_bill_is_imported_then_allocated_and_owners_see_their_share(
     data = write_csv(tmp_path / "cur.csv", rows).read_bytes()
     with (
         override_settings(COSTGOV_UPLOAD_DIR=tmp_path / "uploads"),
-        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=60),
+        start_worker(worker_app, pool="solo", perform_ping_check=False, shutdown_timeout=60),
     ):
         response = client_for(finance_user, scopes=["ingest:billing"]).post(
             "/api/v1/billing/imports",

@@ -13,7 +13,6 @@ from apps.billing.choices import ImportStatus
 from apps.billing.models import BillingImport, CostLineItem
 from apps.billing.tasks import billing_import_run_task
 from apps.billing.tests.factories import cur_row, write_csv
-from costgov.celery import app
 
 
 def _wait_finished(import_id: int, timeout_s: float = 60) -> BillingImport:
@@ -28,13 +27,13 @@ def _wait_finished(import_id: int, timeout_s: float = 60) -> BillingImport:
 
 @pytest.mark.django_db(transaction=True)
 def test_uploaded_file_is_imported_by_a_real_worker_and_a_redelivery_is_a_no_op(
-    finance_user, client_for: Callable, tmp_path: Path
+    worker_app, finance_user, client_for: Callable, tmp_path: Path
 ) -> None:
     data = write_csv(tmp_path / "cur.csv", [cur_row(cost="1.5"), cur_row(cost="2")]).read_bytes()
     client = client_for(finance_user, scopes=["ingest:billing"])
     with (
         override_settings(COSTGOV_UPLOAD_DIR=tmp_path / "uploads"),
-        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30),
+        start_worker(worker_app, pool="solo", perform_ping_check=False, shutdown_timeout=30),
     ):
         response = client.post(
             "/api/v1/billing/imports",

@@ -68,10 +68,10 @@ def test_task_declares_retry_on_source_unavailable_and_a_time_limit() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_task_run_twice_by_a_real_worker_imports_once(
-    fake_gcp: FakeCloudCatalog, settings: Settings
+    worker_app, fake_gcp: FakeCloudCatalog, settings: Settings
 ) -> None:
     settings.PRICE_IMPORT_GCP_REGIONS = ["us-central1"]
-    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
+    with start_worker(worker_app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
         first = price_import_task.delay("gcp").get(timeout=60)
         second = price_import_task.delay("gcp").get(timeout=60)
 

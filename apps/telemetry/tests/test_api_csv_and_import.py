@@ -77,7 +77,7 @@ def test_import_command_run_twice_changes_nothing(tmp_path, endpoint_a, capsys):
 def test_import_command_streams_in_chunks_and_stops_at_an_unreadable_line(
     tmp_path, endpoint_a, monkeypatch
 ):
-    monkeypatch.setattr("apps.telemetry.management.commands.import_telemetry.CHUNK", 2)
+    monkeypatch.setattr("apps.telemetry.services.files_import.CHUNK", 2)
     lines = [json.dumps(event(endpoint_a.name)) for _ in range(5)]
     lines.insert(4, "{not json")
     path = tmp_path / "broken.ndjson"

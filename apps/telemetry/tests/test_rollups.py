@@ -70,6 +70,19 @@ def test_gpu_time_is_latency_times_accelerators_over_batch_size(endpoint_a):
 
 
 @pytest.mark.django_db
+def test_measured_gpu_time_in_attributes_overrides_the_estimate(endpoint_a):
+    ingest(
+        [
+            event(endpoint_a.name, latency_ms=1000, attributes={"gpu_ms": 4200.5}),
+            event(endpoint_a.name, latency_ms=1000, attributes={"gpu_ms": "not a number"}),
+            event(endpoint_a.name, latency_ms=1000, attributes={"gpu_ms": -1}),
+        ]
+    )
+    rollup = TelemetryRollupHourly.objects.get()
+    assert rollup.gpu_ms_sum == Decimal("4200.5") + 2 * Decimal("2000")  # two fall back
+
+
+@pytest.mark.django_db
 def test_repeated_prompt_hash_on_same_day_counts_as_duplicate_prompt(endpoint_a):
     ingest([event(endpoint_a.name, prompt_hash="p1") for _ in range(3)] + [event(endpoint_a.name)])
     ingest([event(endpoint_a.name, prompt_hash="p1"), event(endpoint_a.name, prompt_hash="p2")])
