@@ -35,6 +35,7 @@ STEPS: list[Step] = [
     Step(
         "Import the AWS CUR files into the ledger", "demo.billing_import", lambda data: [str(data)]
     ),
+    Step("Import per-request telemetry", "demo.telemetry_import", lambda data: [str(data)]),
     Step("Allocate every billing period", "demo.allocate", lambda data: [str(data)]),
 ]
 

@@ -21,6 +21,14 @@ def demo_billing_import_task(data_dir: str) -> dict:
     return demo_billing_import(data_dir=Path(data_dir))
 
 
+@shared_task(name="demo.telemetry_import", acks_late=True, soft_time_limit=3600, time_limit=3700)
+def demo_telemetry_import_task(data_dir: str) -> dict:
+    """Import the dataset's telemetry; safe to run twice (events are deduplicated)."""
+    from apps.demo.services.dataset_import import demo_telemetry_import
+
+    return demo_telemetry_import(data_dir=Path(data_dir))
+
+
 @shared_task(name="demo.allocate", acks_late=True, soft_time_limit=1800, time_limit=1900)
 def demo_allocate_task(data_dir: str) -> list[dict]:
     """Allocate every billing period of the dataset; safe to run twice."""

@@ -8,9 +8,13 @@ import json
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
+from django.utils import timezone
+
 from apps.attribution.services.period_allocate import period_allocate
 from apps.billing.services.billing_import import billing_import_file
 from apps.common.errors import InputFileError
+from apps.telemetry.services.files_import import telemetry_files_import
 
 DEMO_BILLING_SOURCE = "demo-cur"
 
@@ -32,6 +36,18 @@ def demo_billing_import(*, data_dir: Path) -> dict:
     if run.status != "succeeded":
         raise InputFileError(f"billing import {run.pk} failed: {run.error}", file=str(data_dir))
     return {"import_id": run.pk, "billing_periods": run.billing_periods}
+
+
+def demo_telemetry_import(*, data_dir: Path) -> dict:
+    """Import the dataset's per-request telemetry (allocation follows as its own step)."""
+    _manifest(data_dir)
+    result = telemetry_files_import(
+        paths=[data_dir / "telemetry"],
+        now=timezone.now(),
+        retention_days=settings.TELEMETRY_RETENTION_DAYS,
+        reallocate=False,
+    )
+    return {key: result.total(key) for key in ("accepted", "duplicates", "rejected")}
 
 
 def demo_allocate(*, data_dir: Path) -> list[dict]:
