@@ -60,7 +60,7 @@ def test_embedded_postgres_and_redis_serve_migrate_and_a_real_worker(tmp_path):
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
             text=True,
         )
         check = _run(["manage.py", "shell", "-c", CHECK], env)

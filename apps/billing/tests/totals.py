@@ -40,7 +40,8 @@ def file_totals(path: Path, file_format: str) -> dict[str, dict[str, Decimal]]:
     """``{currency: {"billed_cost": …, "effective_cost": …}}`` computed from the raw file."""
     billed_col, effective_col, currency_col = COLUMNS[file_format]
     if file_format == "cur2" and path.suffix != ".parquet":
-        header = path.open().readline()
+        with path.open() as handle:
+            header = handle.readline()
         if "line_item_unblended_cost" not in header:
             billed_col, currency_col = "lineItem/UnblendedCost", "lineItem/CurrencyCode"
     totals: dict = defaultdict(lambda: defaultdict(Decimal))
