@@ -224,6 +224,10 @@ COSTGOV_UPLOAD_DIR = Path(env_str("COSTGOV_UPLOAD_DIR") or BASE_DIR / "var" / "u
 COSTGOV_MAX_UPLOAD_BYTES = env_int("COSTGOV_MAX_UPLOAD_BYTES", 2 * 1024**3)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 50 * 1024**2)
 
+# --- Attribution ------------------------------------------------------------------------
+# PostgreSQL work_mem for an allocation run's transaction (sorts and hashes of the splits).
+ATTRIBUTION_WORK_MEM = env_str("ATTRIBUTION_WORK_MEM", "128MB")
+
 # --- Telemetry ingestion ---------------------------------------------------------------
 # Largest request body (and largest body after gzip decoding) accepted by the ingest APIs.
 TELEMETRY_MAX_BODY_BYTES = env_int("TELEMETRY_MAX_BODY_BYTES", 16 * 1024**2)

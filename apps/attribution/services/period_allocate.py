@@ -19,6 +19,7 @@ import logging
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -164,6 +165,9 @@ def _allocate(run: AllocationRun, rule_set: RuleSet) -> None:
             "SELECT pg_advisory_xact_lock(%s, %s)",
             [LOCK_NAMESPACE, period.year * 12 + period.month],
         )
+        # The splits sort and hash millions of rows; give this transaction room to do it in
+        # memory rather than spill to disk (reset at commit).
+        cur.execute("SELECT set_config('work_mem', %s, true)", [settings.ATTRIBUTION_WORK_MEM])
         run_sql_file(cur, "attribution", "drop_attr_temp")
         run_sql_file(cur, "attribution", "create_attr_li", {"period": period})
         _load_rules(cur, content)
