@@ -144,18 +144,21 @@ class PlanStep:
 def plan_stack(cost: Decimal, ratios: dict[str, Decimal]) -> list[PlanStep]:
     """Apply levers (lever -> projected/current cost ratio) in stacking order on what remains.
 
-    Excluded combinations keep the earlier lever. Each step saves
+    Excluded combinations: a lever that excludes others (``EXCLUDES``) removes them wherever
+    they sit in the order; scale-to-zero comes first, so it wins over spot. Each step saves
     remaining x (1 - clamp(ratio, 0, 1)); the steps' savings sum to at most ``cost``.
     """
+    active = set(ratios)
+    for lever in STACK_ORDER:
+        if lever in active:
+            active -= EXCLUDES.get(lever, set())
     steps: list[PlanStep] = []
     remaining = max(cost, Decimal(0))
-    excluded: set[str] = set()
     for lever in STACK_ORDER:
-        if lever not in ratios or lever in excluded:
+        if lever not in active:
             continue
-        ratio = min(max(ratios[lever], Decimal(0)), Decimal(1))
+        ratio = min(max(Decimal(ratios[lever]), Decimal(0)), Decimal(1))
         after = remaining * ratio
         steps.append(PlanStep(lever, remaining, remaining - after, after))
         remaining = after
-        excluded |= EXCLUDES.get(lever, set())
     return steps
