@@ -2,8 +2,9 @@
 together with nearline/batch traffic moves the non-interactive share (by GPU time) to spot
 capacity, off-peak.
 
-Cost after = cost - moved + moved x spot/on-demand x (1 + interruption overhead), where
-moved = cost x non-interactive share of GPU-seconds.
+Cost after = max(cost - moved, one replica) + moved x spot/on-demand x (1 + interruption
+overhead), where moved = cost x non-interactive share of GPU-seconds: a single replica cannot
+shrink, so moving its batch traffic saves nothing.
 """
 
 from apps.recommendations.choices import Confidence, Lever
@@ -12,6 +13,7 @@ from apps.recommendations.levers.base import (
     NON_INTERACTIVE,
     EndpointProfile,
     Projection,
+    floor_one_replica,
     fmt,
     spot_price_ratio,
 )
@@ -35,7 +37,8 @@ def project(profile: EndpointProfile, factors: Factors, variant: str) -> Project
     overhead = factors.get("spot.interruption_overhead", variant)
     moved = profile.monthly_cost * moved_share
     return Projection(
-        cost_after=profile.monthly_cost - moved + moved * ratio * (1 + overhead),
+        cost_after=floor_one_replica(profile, profile.monthly_cost - moved)
+        + moved * ratio * (1 + overhead),
         title=f"Move {profile.name}'s nearline and batch traffic off {profile.accelerator_type} "
         "on-demand capacity",
         confidence=Confidence.MEDIUM,

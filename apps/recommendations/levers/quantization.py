@@ -1,7 +1,8 @@
 """Quantization: FP32/FP16/BF16 weights -> FP8 (accelerators with FP8 support) or INT8.
 
 GPUs per replica before and after come from the parameter count, bytes per parameter and the
-price book's GPU memory (weights x KV-cache headroom / usable memory). Cost after =
+price book's GPU memory (weights x KV-cache headroom / usable memory); a replica gives up the
+GPUs the smaller weights free (today's GPUs - (needed before - needed after)). Cost after =
 cost x (GPUs after / GPUs today) / throughput gain, where the gain is the target's throughput
 over the current precision's (both relative to FP32); never below one replica.
 """
@@ -51,7 +52,9 @@ def _cost_after(
     needed_before = gpus_needed(precision=profile.precision, **sizing)
     needed_after = gpus_needed(precision=target, **sizing)
     gpus_before = profile.accelerator_count
-    gpus_after = min(gpus_before, needed_after)
+    # Only the GPUs freed by the smaller weights count here; spare GPUs a replica has today
+    # (beyond what its current precision needs) are a right-sizing matter.
+    gpus_after = max(1, min(gpus_before, gpus_before - (needed_before - needed_after)))
     gain = max(
         Decimal(1),
         _throughput(target, factors, variant) / _throughput(profile.precision, factors, variant),

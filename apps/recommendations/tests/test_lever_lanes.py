@@ -11,24 +11,30 @@ MIXED = {
 
 
 def _premium(**changes: object) -> object:
-    return profile(
-        accelerator_type="A100-40GB",
-        accelerator_count=8,
-        instance_type="p4d.24xlarge",
-        parameter_count=70_000_000_000,
-        monthly_cost=Decimal("23040"),
-        monthly_idle_cost=Decimal("0"),
-        price=P4D,
-        catalog=(P4D,),
-        **changes,
-    )
+    shape = {
+        "accelerator_type": "A100-40GB",
+        "accelerator_count": 8,
+        "instance_type": "p4d.24xlarge",
+        "parameter_count": 70_000_000_000,
+        "monthly_cost": Decimal("46080"),
+        "monthly_idle_cost": Decimal("0"),
+        "price": P4D,
+        "catalog": (P4D,),
+    }
+    return profile(**{**shape, **changes})
 
 
 def test_mixed_lanes_on_premium_gpus_move_the_batch_share_to_spot():
-    # batch = 40% of GPU time: 9216 moves; 9216 x 0.35 x 1.1 = 3548.16 stays -> 5667.84
+    # Two p4d replicas (46080). Batch = 40% of GPU time: 18432 moves and costs
+    # 18432 x 0.35 x 1.1 = 7096.32 on spot; 27648 stays on demand -> savings 11335.68
     result = savings(lanes, _premium(lanes=MIXED))
-    assert result["point"] == Decimal("5667.84")
+    assert result["point"] == Decimal("11335.68")
     assert result["pessimistic"] < result["point"] < result["optimistic"]
+
+
+def test_a_single_replica_cannot_shrink_so_moving_its_batch_share_saves_nothing():
+    result = savings(lanes, _premium(lanes=MIXED, monthly_cost=Decimal("23040")))
+    assert result["point"] < 0  # the engine clamps this to no recommendation
 
 
 def test_cheap_accelerators_keep_their_lanes_together():

@@ -1,3 +1,4 @@
+from dataclasses import replace
 from decimal import Decimal
 
 from apps.recommendations.levers import quantization
@@ -19,10 +20,10 @@ def test_bf16_8b_on_a10g_goes_to_int8_with_throughput_gain_only():
     assert projection.details["gpus_per_replica_after"] == 1
 
 
-def test_70b_on_eight_a100_needs_three_gpus_after_int8_and_keeps_one_replica_floor():
+def test_70b_on_eight_a100_frees_three_gpus_after_int8_and_keeps_one_replica_floor():
     # 1 replica of 8 x A100 (32/h): 23040/month. BF16 140 GB x 1.3 / 36 -> 6 GPUs needed,
-    # INT8 70 GB x 1.3 / 36 = 2.53 -> 3 GPUs. 23040 x 3/8 / 1.2 = 7200, below one replica of
-    # 3 GPUs (32 x 3/8 x 720 = 8640), so 8640: savings 14400.
+    # INT8 70 GB x 1.3 / 36 = 2.53 -> 3: 3 GPUs freed, 5 kept. 23040 x 5/8 / 1.2 = 12000,
+    # below one replica of 5 GPUs (32 x 5/8 x 720 = 14400), so 14400: savings 8640.
     prof = profile(
         parameter_count=70_000_000_000,
         accelerator_type="A100-40GB",
@@ -34,9 +35,26 @@ def test_70b_on_eight_a100_needs_three_gpus_after_int8_and_keeps_one_replica_flo
         catalog=(P4D,),
     )
     projection = quantization.project(prof, factors(), "point")
-    assert prof.monthly_cost - projection.cost_after == Decimal("14400")
+    assert prof.monthly_cost - projection.cost_after == Decimal("8640")
     assert projection.details["gpus_per_replica_needed_today"] == 6
-    assert projection.details["gpus_per_replica_after"] == 3
+    assert projection.details["gpus_per_replica_after"] == 5
+
+
+def test_spare_gpus_of_an_oversized_replica_are_not_credited_to_quantization():
+    # A 3.5B FP16 model (7 GB) on 8 GPUs needs 1 GPU before and after: only the gain counts.
+    # Two replicas (46080): 46080 / 1.2 = 38400 -> 7680. One replica: the floor keeps it all.
+    prof = profile(
+        parameter_count=3_500_000_000,
+        precision="fp16",
+        accelerator_count=8,
+        monthly_cost=Decimal("46080"),
+        price=P4D,
+    )
+    projection = quantization.project(prof, factors(), "point")
+    assert projection.details["gpus_per_replica_after"] == 8
+    assert prof.monthly_cost - projection.cost_after == Decimal("7680")
+    single = replace(prof, monthly_cost=Decimal("23040"))
+    assert quantization.project(single, factors(), "point").cost_after == Decimal("23040")
 
 
 def test_fp8_is_chosen_only_where_the_accelerator_supports_it():
