@@ -11,7 +11,7 @@ from decimal import Decimal
 from apps.recommendations.choices import Confidence, Lever
 from apps.recommendations.factors import VARIANTS, Factors
 from apps.recommendations.levers import LEVER_MODULES
-from apps.recommendations.levers.base import EndpointProfile, fmt
+from apps.recommendations.levers.base import EndpointProfile, fmt, one_replica_monthly
 
 STACK_ORDER = tuple(module.LEVER for module in LEVER_MODULES)
 # A plan never combines these: scaling to zero replaces everything; spot replaces the lanes
@@ -21,6 +21,9 @@ EXCLUDES = {
     Lever.SPOT: {Lever.PRIORITY_LANES, Lever.COMMITMENT},
 }
 LOW_CONFIDENCE_DAYS = 14
+# Levers that change the price of capacity rather than its amount: they may go below one
+# replica's on-demand cost; the others stop there.
+PRICING_LEVERS = {Lever.SPOT, Lever.COMMITMENT, Lever.PRIORITY_LANES}
 
 
 @dataclass
@@ -72,6 +75,7 @@ def profile_evidence(profile: EndpointProfile) -> dict:
             "monthly_idle_cost": fmt(profile.monthly_idle_cost, 4),
             "utilization": None if utilization is None else fmt(utilization, 4),
             "replicas": None if profile.replicas is None else fmt(profile.replicas),
+            "one_replica_monthly": fmt(one_replica_monthly(profile), 4),
         },
         "usage": {
             "requests": profile.requests,
@@ -141,12 +145,15 @@ class PlanStep:
     cost_after: Decimal
 
 
-def plan_stack(cost: Decimal, ratios: dict[str, Decimal]) -> list[PlanStep]:
+def plan_stack(
+    cost: Decimal, ratios: dict[str, Decimal], floor: Decimal = Decimal(0)
+) -> list[PlanStep]:
     """Apply levers (lever -> projected/current cost ratio) in stacking order on what remains.
 
     Excluded combinations: a lever that excludes others (``EXCLUDES``) removes them wherever
     they sit in the order; scale-to-zero comes first, so it wins over spot. Each step saves
-    remaining x (1 - clamp(ratio, 0, 1)); the steps' savings sum to at most ``cost``.
+    remaining x (1 - clamp(ratio, 0, 1)), except that capacity levers never take the remaining
+    cost below ``floor`` (one replica). The steps' savings sum to at most ``cost``.
     """
     active = set(ratios)
     for lever in STACK_ORDER:
@@ -159,6 +166,8 @@ def plan_stack(cost: Decimal, ratios: dict[str, Decimal]) -> list[PlanStep]:
             continue
         ratio = min(max(Decimal(ratios[lever]), Decimal(0)), Decimal(1))
         after = remaining * ratio
+        if lever not in PRICING_LEVERS:
+            after = max(after, min(floor, remaining))
         steps.append(PlanStep(lever, remaining, remaining - after, after))
         remaining = after
     return steps

@@ -12,7 +12,7 @@ from apps.recommendations.choices import Status
 from apps.recommendations.engine import endpoint_assess, plan_stack
 from apps.recommendations.factors import factors_resolve
 from apps.recommendations.inputs import endpoint_profiles, evidence_window
-from apps.recommendations.levers.base import fmt
+from apps.recommendations.levers.base import fmt, one_replica_monthly
 from apps.recommendations.models import Recommendation
 
 PRICE_FIELDS = ("on_demand_hourly", "spot_hourly", "commit_1y_hourly", "commit_3y_hourly")
@@ -89,7 +89,8 @@ def endpoint_plan(*, recommendations: list[Recommendation]) -> dict:
         else Decimal(1)
         for r in live
     }
-    steps = plan_stack(cost, ratios)
+    floors = [Decimal((r.evidence.get("cost") or {}).get("one_replica_monthly") or 0) for r in live]
+    steps = plan_stack(cost, ratios, floor=max(floors))
     return {"steps": steps, "savings_monthly": sum((s.savings for s in steps), Decimal(0))}
 
 
@@ -116,7 +117,11 @@ def whatif_projection(
         changes = {k: Decimal(str(v)) for k, v in prices.items() if k in PRICE_FIELDS}
         profile = replace(profile, price=replace(profile.price, **changes))
     proposals = endpoint_assess(profile, resolved)
-    steps = plan_stack(profile.monthly_cost, {p.lever: p.cost_ratio for p in proposals})
+    steps = plan_stack(
+        profile.monthly_cost,
+        {p.lever: p.cost_ratio for p in proposals},
+        floor=one_replica_monthly(profile),
+    )
     return {
         "endpoint": profile.name,
         "currency": profile.currency,

@@ -207,6 +207,16 @@ def fmt(value: Decimal, places: int = 2) -> str:
     return str(value.quantize(Decimal(1).scaleb(-places)))
 
 
+def one_replica_monthly(profile: EndpointProfile) -> Decimal:
+    """Monthly cost of one replica at today's price, for endpoints paying at least one
+    (0 for endpoints with a share of a pool, which have no floor)."""
+    hourly = profile.current_replica_hourly
+    replicas = profile.replicas
+    if hourly is None or replicas is None or replicas < 1:
+        return Decimal(0)
+    return min(hourly * MONTH_HOURS, profile.monthly_cost)
+
+
 def floor_one_replica(
     profile: EndpointProfile, cost_after: Decimal, gpu_ratio: Decimal = Decimal(1)
 ) -> Decimal:

@@ -54,7 +54,10 @@ def _cost_after(
     gpus_before = profile.accelerator_count
     # Only the GPUs freed by the smaller weights count here; spare GPUs a replica has today
     # (beyond what its current precision needs) are a right-sizing matter.
-    gpus_after = max(1, min(gpus_before, gpus_before - (needed_before - needed_after)))
+    # A replica running on fewer GPUs than the estimate says proves the estimate high: count
+    # from what it runs on.
+    freed = max(0, min(needed_before, gpus_before) - needed_after)
+    gpus_after = max(1, gpus_before - freed)
     gain = max(
         Decimal(1),
         _throughput(target, factors, variant) / _throughput(profile.precision, factors, variant),

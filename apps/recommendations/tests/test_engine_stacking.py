@@ -40,10 +40,25 @@ def test_spot_excludes_lanes_and_commitment_and_scale_to_zero_excludes_all():
     assert [s.lever for s in steps] == [Lever.SCALE_TO_ZERO]
 
 
+def test_capacity_levers_stop_at_one_replica_but_pricing_levers_go_below():
+    # 1000 with a 400 floor: right-sizing 0.3 -> 400 (not 300); caching 0.5 -> stays 400;
+    # commitment 0.9 -> 360.
+    steps = plan_stack(
+        Decimal(1000),
+        {
+            Lever.RIGHT_SIZING: Decimal("0.3"),
+            Lever.RESPONSE_CACHING: Decimal("0.5"),
+            Lever.COMMITMENT: Decimal("0.9"),
+        },
+        floor=Decimal(400),
+    )
+    assert [s.cost_after for s in steps] == [Decimal(400), Decimal(400), Decimal("360.0")]
+
+
 @settings(max_examples=200, deadline=None)
-@given(cost=money, ratios=st.dictionaries(st.sampled_from(STACK_ORDER), ratio))
-def test_stacked_savings_never_exceed_the_cost_and_are_never_negative(cost, ratios):
-    steps = plan_stack(cost, ratios)
+@given(cost=money, ratios=st.dictionaries(st.sampled_from(STACK_ORDER), ratio), floor=money)
+def test_stacked_savings_never_exceed_the_cost_and_are_never_negative(cost, ratios, floor):
+    steps = plan_stack(cost, ratios, floor=floor)
     total = sum((s.savings for s in steps), Decimal(0))
     assert all(s.savings >= 0 for s in steps)
     assert 0 <= total <= cost
