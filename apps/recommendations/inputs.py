@@ -56,14 +56,17 @@ def _costs(start: date, end: date, ids: list[int]) -> dict[int, dict]:
     rows = (
         allocations_visible(access=SYSTEM_ACCESS)
         .filter(day__gte=start, day__lt=end, endpoint_id__in=ids, category__in=["usage", "idle"])
-        .values("endpoint_id", "currency", "day", "category", "effective_cost")
+        .values("endpoint_id", "currency", "day", "category", "effective_cost", "list_cost")
     )
     per: dict[int, dict] = defaultdict(
-        lambda: defaultdict(lambda: {"cost": Decimal(0), "idle": Decimal(0), "days": set()})
+        lambda: defaultdict(
+            lambda: {"cost": Decimal(0), "idle": Decimal(0), "list": Decimal(0), "days": set()}
+        )
     )
     for row in rows.iterator(chunk_size=5000):
         bucket = per[row["endpoint_id"]][row["currency"]]
         bucket["cost"] += row["effective_cost"]
+        bucket["list"] += row["list_cost"]
         if row["category"] == "idle":
             bucket["idle"] += row["effective_cost"]
         bucket["days"].add(row["day"])
@@ -140,9 +143,13 @@ def endpoint_profiles(
     ]
     profiles = []
     for e in endpoints:
-        cost = costs.get(
-            e.id, {"currency": "USD", "cost": Decimal(0), "idle": Decimal(0), "days": set()}
-        )
+        cost = costs.get(e.id) or {
+            "currency": "USD",
+            "cost": Decimal(0),
+            "idle": Decimal(0),
+            "list": Decimal(0),
+            "days": set(),
+        }
         days = len(cost["days"])
         scale = Decimal(MONTH_DAYS) / days if days else Decimal(0)
         catalog = tuple(
@@ -182,6 +189,7 @@ def endpoint_profiles(
                 days_covered=days,
                 monthly_cost=cost["cost"] * scale,
                 monthly_idle_cost=cost["idle"] * scale,
+                monthly_list_cost=cost["list"] * scale,
                 lanes=lanes,
                 latency_ms_sum=use["latency_ms_sum"],
                 duplicate_prompts=use["duplicate_prompts"],

@@ -79,7 +79,8 @@ class EndpointProfile:
     """An endpoint's configuration and its measured usage and cost over the evidence window.
 
     ``monthly_cost`` is usage + idle allocated cost over the days with cost, scaled to 30 days;
-    ``monthly_idle_cost`` likewise. ``hourly_on_demand_cost`` has one entry per hour of the
+    ``monthly_idle_cost`` likewise; ``monthly_list_cost`` is the same capacity at public
+    on-demand prices (None when unknown). ``hourly_on_demand_cost`` has one entry per hour of the
     window (zero where nothing was billed on demand). ``has_telemetry`` is False when the
     endpoint sent no telemetry (then utilization is unknown).
     """
@@ -103,6 +104,7 @@ class EndpointProfile:
     monthly_cost: Decimal
     monthly_idle_cost: Decimal
     lanes: dict[str, LaneUsage] = field(default_factory=dict)
+    monthly_list_cost: Decimal | None = None
     latency_ms_sum: int = 0
     duplicate_prompts: int = 0
     active_hours: int = 0
@@ -171,7 +173,11 @@ class EndpointProfile:
 
     @property
     def replicas(self) -> Decimal | None:
-        """Average replicas paid for: monthly cost / (30 days x replica price)."""
+        """Average replicas paid for: list (on-demand) cost / (30 days x on-demand replica
+        price), which holds whatever discount applies (spot, savings plan); without list cost,
+        monthly cost / (30 days x the replica price of its pricing category)."""
+        if self.monthly_list_cost and self.replica_hourly:
+            return self.monthly_list_cost / (MONTH_HOURS * self.replica_hourly)
         hourly = self.current_replica_hourly
         if not hourly:
             return None
@@ -208,13 +214,12 @@ def fmt(value: Decimal, places: int = 2) -> str:
 
 
 def one_replica_monthly(profile: EndpointProfile) -> Decimal:
-    """Monthly cost of one replica at today's price, for endpoints paying at least one
-    (0 for endpoints with a share of a pool, which have no floor)."""
-    hourly = profile.current_replica_hourly
+    """Monthly cost of one replica at what the endpoint pays today (cost / replicas), for
+    endpoints paying at least one (0 for a share of a pool, which has no floor)."""
     replicas = profile.replicas
-    if hourly is None or replicas is None or replicas < 1:
+    if replicas is None or replicas < 1:
         return Decimal(0)
-    return min(hourly * MONTH_HOURS, profile.monthly_cost)
+    return profile.monthly_cost / replicas
 
 
 def floor_one_replica(
@@ -224,11 +229,9 @@ def floor_one_replica(
 
     Endpoints paying for less than one replica (a share of a pool) have no floor.
     """
-    hourly = profile.current_replica_hourly
-    replicas = profile.replicas
-    if hourly is None or replicas is None or replicas < 1:
+    floor = one_replica_monthly(profile) * gpu_ratio
+    if floor <= 0:
         return cost_after
-    floor = hourly * gpu_ratio * MONTH_HOURS
     return max(cost_after, min(floor, profile.monthly_cost))
 
 

@@ -16,6 +16,7 @@ def endpoint(team_a: object) -> object:
     """14 days of two replicas (48.00/day -> 1440/month), 12.5% used, 300 requests/day."""
     price_book()
     ep = ModelEndpointFactory(name="search-llm", team=team_a)
+    ModelEndpointFactory(name="unused-llm", team=team_a)  # no cost in the window
     endpoint_days(ep, first=1, last=14)
     allocate()
     return ep
@@ -34,6 +35,7 @@ def test_refresh_creates_one_open_recommendation_per_applicable_lever(endpoint):
     # 1440 / 1.2 -> 240. No caching (no duplicates), spot (interactive), commitment (14 days).
     assert set(recs) == {"right_sizing", "batching", "model_tiering", "quantization"}
     assert result.created == 4
+    assert result.endpoints == 2  # the endpoint without cost is assessed and gets nothing
     sizing = recs["right_sizing"]
     assert sizing.status == "open"
     assert sizing.current_monthly_cost == Decimal("1440")
