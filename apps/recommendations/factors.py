@@ -1,7 +1,7 @@
 """The factor table: every figure a lever uses, with its source and a pessimistic-optimistic range.
 
-Defaults come from ``/work/shared/reference/optimization-figures.md`` ("published figures") or
-are stated costgov assumptions; ``docs/recommendations.md`` lists them. A deployment overrides a
+Defaults are published practitioner figures or stated costgov assumptions;
+``docs/recommendations.md`` lists every factor with its source. A deployment overrides a
 factor with the ``RECOMMENDATION_FACTORS`` setting (``key=value`` items) or a ``FactorOverride``
 row (admins, wins over the setting); the what-if calculator passes per-request overrides on top.
 ``pessimistic`` is the value that gives the smaller saving, ``optimistic`` the larger one.
@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from apps.common.errors import ValidationFailed
 
-PUBLISHED = "published figures (optimization-figures.md)"
+PUBLISHED = "published practitioner figures (docs/recommendations.md, Sources)"
 ASSUMPTION = "costgov assumption"
 VARIANTS = ("point", "pessimistic", "optimistic")
 

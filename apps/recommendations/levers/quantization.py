@@ -72,7 +72,10 @@ def _cost_after(
         "gpus_per_replica_after": gpus_after,
         "throughput_gain": fmt(gain, 4),
         "replicas_today": None if replicas is None else fmt(replicas),
-        "replicas_after": None if replicas is None else fmt(replicas * gpu_ratio / gain),
+        # Replicas of the new size; dedicated endpoints keep at least one.
+        "replicas_after": None
+        if replicas is None
+        else fmt(max(replicas * gpu_ratio / gain, min(replicas, Decimal(1)))),
     }
 
 
