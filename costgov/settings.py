@@ -217,6 +217,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RecommendationStatusEnum": "apps.recommendations.choices.Status",
+    },
 }
 
 # --- Logging ---------------------------------------------------------------------------

@@ -90,7 +90,7 @@ def endpoint_plan(*, recommendations: list[Recommendation]) -> dict:
         for r in live
     }
     floors = [Decimal((r.evidence.get("cost") or {}).get("one_replica_monthly") or 0) for r in live]
-    steps = plan_stack(cost, ratios, floor=max(floors))
+    steps = [s for s in plan_stack(cost, ratios, floor=max(floors)) if s.savings > 0]
     return {"steps": steps, "savings_monthly": sum((s.savings for s in steps), Decimal(0))}
 
 
@@ -115,7 +115,10 @@ def whatif_projection(
     profile = profiles[0]
     if prices and profile.price is not None:
         changes = {k: Decimal(str(v)) for k, v in prices.items() if k in PRICE_FIELDS}
-        profile = replace(profile, price=replace(profile.price, **changes))
+        # Changing a price changes what capacity costs, not how much of it there is.
+        profile = replace(
+            profile, price=replace(profile.price, **changes), replica_count=profile.replicas
+        )
     proposals = endpoint_assess(profile, resolved)
     steps = plan_stack(
         profile.monthly_cost,

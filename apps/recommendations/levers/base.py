@@ -105,6 +105,7 @@ class EndpointProfile:
     monthly_idle_cost: Decimal
     lanes: dict[str, LaneUsage] = field(default_factory=dict)
     monthly_list_cost: Decimal | None = None
+    replica_count: Decimal | None = None  # fixed by the what-if calculator before price edits
     latency_ms_sum: int = 0
     duplicate_prompts: int = 0
     active_hours: int = 0
@@ -176,6 +177,8 @@ class EndpointProfile:
         """Average replicas paid for: list (on-demand) cost / (30 days x on-demand replica
         price), which holds whatever discount applies (spot, savings plan); without list cost,
         monthly cost / (30 days x the replica price of its pricing category)."""
+        if self.replica_count is not None:
+            return self.replica_count
         if self.monthly_list_cost and self.replica_hourly:
             return self.monthly_list_cost / (MONTH_HOURS * self.replica_hourly)
         hourly = self.current_replica_hourly

@@ -122,6 +122,15 @@ def test_what_if_json_recomputes_with_changed_share_and_price(client_for, owner_
     assert tiering["factors"]["tiering.simple_share"]["origin"] == "what-if"
     # Plan stacks without double counting: never more than the cost.
     assert Decimal(changed["plan_savings_monthly"]) <= Decimal("1440")
+    pricier = client.post(
+        f"{URL}/whatif",
+        {"endpoint_id": ep.id, "prices": {"commit_1y_hourly": "0.5", "on_demand_hourly": "2"}},
+        format="json",
+    ).json()
+    # A price edit keeps the 2 replicas measured at the price-book price.
+    sizing = next(r for r in pricier["levers"] if r["lever"] == "right_sizing")
+    assert sizing["details"]["replicas_today"] == "2.00"
+    assert pricier["price"]["on_demand_hourly"] == "2"
     unknown = client.post(
         f"{URL}/whatif", {"endpoint_id": ep.id, "factors": {"nope": "1"}}, format="json"
     )

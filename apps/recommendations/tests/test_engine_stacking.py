@@ -72,7 +72,7 @@ def test_clamped_savings_stay_between_zero_and_the_cost(cost, after):
     assert 0 <= clamp_savings(cost, after) <= cost
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     cost=st.decimals(min_value=1, max_value=10**6, places=2),
     idle_share=st.decimals(min_value=0, max_value=1, places=3),

@@ -75,3 +75,11 @@ def test_projection_accuracy_per_lever(changed_mid_period):
 def test_too_few_days_after_the_change_cannot_be_measured(changed_mid_period):
     with pytest.raises(ValidationFailed, match="days of cost after"):
         recommendation_measure(recommendation_id=changed_mid_period.id, now=now_after(13))
+
+
+def test_daily_job_measures_implemented_recommendations_that_are_due(changed_mid_period):
+    from apps.recommendations.services.recommendation_measure import recommendations_measure_due
+
+    assert recommendations_measure_due(now=now_after(21)) == [changed_mid_period.id]
+    changed_mid_period.refresh_from_db()
+    assert changed_mid_period.realized_savings_monthly == Decimal("1008")
