@@ -16,6 +16,15 @@ def test_admin_form_accepts_known_factors_only():
     assert "Unknown factor" in str(bad.errors["key"])
 
 
-def test_admin_page_lists_overrides(client, admin_user):
+def test_admins_edit_overrides_in_the_admin_and_others_cannot(client, admin_user, sre_user):
     client.force_login(admin_user)
     assert client.get("/admin/recommendations/factoroverride/").status_code == 200
+    added = client.post(
+        "/admin/recommendations/factoroverride/add/",
+        {"key": "tiering.simple_share", "value": "0.3", "note": "router pilot"},
+    )
+    assert added.status_code == 302
+    sre_user.is_staff = True
+    sre_user.save()
+    client.force_login(sre_user)
+    assert client.get("/admin/recommendations/factoroverride/").status_code == 403

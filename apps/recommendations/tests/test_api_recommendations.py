@@ -130,7 +130,7 @@ def test_what_if_json_recomputes_with_changed_share_and_price(client_for, owner_
     # A price edit keeps the 2 replicas measured at the price-book price.
     sizing = next(r for r in pricier["levers"] if r["lever"] == "right_sizing")
     assert sizing["details"]["replicas_today"] == "2.00"
-    assert pricier["price"]["on_demand_hourly"] == "2"
+    assert Decimal(pricier["price"]["on_demand_hourly"]) == 2
     unknown = client.post(
         f"{URL}/whatif", {"endpoint_id": ep.id, "factors": {"nope": "1"}}, format="json"
     )
