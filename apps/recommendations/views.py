@@ -2,24 +2,31 @@
 what-if calculator (a form post recomputed on the server)."""
 
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from apps.accounts.access import access_for_request
 from apps.catalog.selectors import endpoint_list
 from apps.common.errors import CostgovError
+from apps.recommendations.choices import TRANSITIONS
 from apps.recommendations.factors import DEFAULT_FACTORS, factors_resolve
 from apps.recommendations.selectors import (
     PRICE_FIELDS,
     endpoint_plan,
     projection_accuracy_by_lever,
+    recommendation_get,
     recommendation_list,
     whatif_projection,
 )
+from apps.recommendations.services.recommendation_transition import recommendation_transition
 
 # The assumptions an owner is most likely to change; any factor key may be posted.
 WHATIF_FACTORS = (
@@ -39,6 +46,8 @@ WHATIF_FACTORS = (
 def recommendation_page(request: HttpRequest) -> HttpResponse:
     access = access_for_request(request)
     recs = list(recommendation_list(access=access, status=request.GET.get("status") or None))
+    for rec in recs:
+        rec.next_statuses = sorted(TRANSITIONS.get(rec.status, ()))
     by_endpoint = defaultdict(list)
     for rec in recs:
         by_endpoint[rec.endpoint].append(rec)
@@ -57,6 +66,31 @@ def recommendation_page(request: HttpRequest) -> HttpResponse:
             "status": request.GET.get("status", ""),
         },
     )
+
+
+@login_required
+@require_POST
+def recommendation_status_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Form post from the list: move one recommendation (same rules as the API PATCH)."""
+    access = access_for_request(request)
+    try:
+        recommendation_get(access=access, recommendation_id=pk)
+        raw_date = request.POST.get("implemented_on", "").strip()
+        recommendation_transition(
+            recommendation_id=pk,
+            status=request.POST.get("status", ""),
+            user=request.user,
+            now=timezone.now(),
+            implemented_on=date.fromisoformat(raw_date) if raw_date else None,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValueError:
+        messages.error(request, "implemented_on must be a date (YYYY-MM-DD).")
+    except CostgovError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Recommendation updated.")
+    return redirect(f"{reverse('recommendations')}#rec-{pk}")
 
 
 def _posted_numbers(request: HttpRequest, prefix: str, allowed: set[str]) -> tuple[dict, list]:

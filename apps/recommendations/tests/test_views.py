@@ -66,3 +66,22 @@ def test_what_if_rejects_bad_numbers_and_other_teams_endpoints(client, owner_b_u
     hidden = client.post("/recommendations/what-if/", {"endpoint_id": ep.id})
     assert hidden.status_code == 400
     assert "No endpoint" in hidden.content.decode()
+
+
+def test_owner_accepts_and_dismisses_from_the_page(client, owner_user, owner_b_user, team_a):
+    rec = RecommendationFactory(endpoint=ModelEndpointFactory(name="search-llm", team=team_a))
+    client.force_login(owner_user)
+    url = f"/recommendations/{rec.id}/status"
+    assert client.post(url, {"status": "accepted"}).status_code == 302
+    rec.refresh_from_db()
+    assert rec.status == "accepted"
+    page = client.post(url, {"status": "dismissed"}, follow=True).content.decode()
+    assert "A reason is required" in page
+    client.post(url, {"status": "dismissed", "reason": "retiring the model"})
+    rec.refresh_from_db()
+    assert rec.status == "dismissed"
+    client.force_login(owner_b_user)
+    page = client.post(url, {"status": "open"}, follow=True).content.decode()
+    assert "No recommendation" in page
+    rec.refresh_from_db()
+    assert rec.status == "dismissed"
