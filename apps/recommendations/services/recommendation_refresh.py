@@ -104,9 +104,9 @@ def recommendation_refresh(
     """Recompute every lever for every active endpoint; idempotent.
 
     One row per (endpoint, lever). Open rows are updated in place (or removed when the lever no
-    longer applies); dismissed rows stay dismissed unless ``is_material_change``; accepted,
-    implemented and verified rows are never touched by a refresh. Running it twice on the same
-    data changes nothing.
+    longer applies or the endpoint is retired); dismissed rows stay dismissed unless
+    ``is_material_change``; accepted, implemented and verified rows are never touched by a
+    refresh. Running it twice on the same data changes nothing.
     """
     with connection.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
@@ -172,6 +172,13 @@ def recommendation_refresh(
     stale = [
         rec.id for key, rec in existing.items() if key not in seen and rec.status == Status.OPEN
     ]
+    if endpoint_ids is None:
+        # Retired endpoints: their open recommendations go too (acted-on ones stay as history).
+        stale += list(
+            Recommendation.objects.filter(
+                status=Status.OPEN, endpoint__is_active=False
+            ).values_list("id", flat=True)
+        )
     if stale:
         result.removed = Recommendation.objects.filter(id__in=stale).delete()[0]
     logger.info("recommendation refresh %s", result)

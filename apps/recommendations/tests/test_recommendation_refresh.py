@@ -121,3 +121,12 @@ def test_open_recommendation_that_no_longer_applies_is_removed_but_accepted_one_
     assert "model_tiering" not in recs
     assert result.removed == 2
     assert recs["right_sizing"].status == "accepted"
+
+
+def test_retiring_an_endpoint_removes_its_open_recommendations(endpoint):
+    recommendation_refresh(now=now_after(19))
+    endpoint.is_active = False
+    endpoint.save()
+    result = recommendation_refresh(now=now_after(19))
+    assert result.removed == 4
+    assert not Recommendation.objects.filter(endpoint=endpoint).exists()
