@@ -13,7 +13,6 @@ from django.db import connection
 from django.db.models import Max
 
 from apps.accounts.access import Access
-from apps.attribution.models import CostAllocation
 from apps.attribution.selectors import allocations_visible
 from apps.catalog.models import ModelEndpoint
 from apps.catalog.selectors import price_book_list
@@ -26,7 +25,11 @@ SYSTEM_ACCESS = Access(user=None, scopes=frozenset(), team_ids=None)  # jobs see
 
 def evidence_window(*, today: date, days: int) -> tuple[date, date]:
     """The last ``days`` UTC days with allocations, ending at ``today`` at the latest."""
-    last = CostAllocation.objects.filter(day__lt=today).aggregate(last=Max("day"))["last"]
+    last = (
+        allocations_visible(access=SYSTEM_ACCESS)
+        .filter(day__lt=today)
+        .aggregate(last=Max("day"))["last"]
+    )
     end = (last + timedelta(days=1)) if last else today
     return end - timedelta(days=days), end
 
