@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "apps.telemetry",
     "apps.attribution",
     "apps.demo",
+    "apps.recommendations",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": cron_schedule("PRICE_IMPORT_AWS_CRON", "17 3 * * mon"),
         "kwargs": {"provider": "aws"},
     },
+    # After the nightly re-allocation (02:30) has settled.
+    "recommendations-refresh": {
+        "task": "recommendations.recommendation_refresh",
+        "schedule": cron_schedule("RECOMMENDATIONS_REFRESH_CRON", "15 4 * * *"),
+    },
     "catalog.price_import.gcp": {
         "task": "catalog.price_import",
         "schedule": cron_schedule("PRICE_IMPORT_GCP_CRON", "47 3 * * mon"),
@@ -151,6 +157,9 @@ PRICE_IMPORT_AWS_MAX_ATTEMPTS = env_int("PRICE_IMPORT_AWS_MAX_ATTEMPTS", 3)
 PRICE_IMPORT_GCP_API_ENDPOINT = env_str("PRICE_IMPORT_GCP_API_ENDPOINT")
 # Anonymous calls only work against a local catalogue server; Google needs credentials (ADC).
 PRICE_IMPORT_GCP_ANONYMOUS = env_bool("PRICE_IMPORT_GCP_ANONYMOUS", default=False)
+
+# --- Recommendations: factor overrides as key=value items (docs/recommendations.md) -----
+RECOMMENDATION_FACTORS = env_list("RECOMMENDATION_FACTORS", [])
 
 # --- Auth --------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -208,6 +217,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RecommendationStatusEnum": "apps.recommendations.choices.Status",
+    },
 }
 
 # --- Logging ---------------------------------------------------------------------------

@@ -13,12 +13,14 @@ api_v1 = [
     path("", include("apps.attribution.api.urls")),
     path("", include("apps.billing.api.urls")),
     path("", include("apps.telemetry.api.urls")),
+    path("", include("apps.recommendations.api.urls")),
 ]
 
 urlpatterns = [
     path("", home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("recommendations/", include("apps.recommendations.urls")),
     path("admin/", admin.site.urls),
     path("billing/", include("apps.billing.urls")),
     path("healthz", healthz, name="healthz"),
