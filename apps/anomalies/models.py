@@ -98,6 +98,14 @@ class Anomaly(models.Model):
     points = models.JSONField(
         default=list, blank=True, help_text="Chart: t, actual, expected, band"
     )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="related",
+        help_text="The incident this one is a view of (same root cause, same time): not alerted.",
+    )
     notified_impact = money_field(default=0)
     revision = models.IntegerField(default=0)
     acknowledged_by = models.ForeignKey(

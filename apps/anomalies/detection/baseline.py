@@ -12,7 +12,8 @@ for hourly data), so what is judged at ``t`` is what an online detector would ha
 - **expected** ``P(d, h) × F(d)``; **scale** ``1.4826 × MAD`` of the relative residuals of the
   whole history window around the profile (the robust standard deviation, pooled over all hours)
   × expected, floored at ``rel_floor × expected`` (wider while history is short: cold start),
-  ``sqrt(expected)`` for counts (Poisson) and ``abs_floor``.
+  ``sqrt(expected)`` for counts (Poisson) and ``abs_floor``; while less than 8 days of history
+  exist the weekly pattern is unknown, so the floor is at least ``cold_weekly_floor``.
 
 A median over 7 days ignores up to 3 anomalous days, so a spike never drags the baseline; a level
 shift that lasts becomes the new normal after 4 days. Missing points are NaN and simply skipped.
@@ -73,6 +74,7 @@ def seasonal_baseline(
     weekly: int = 7,
     rel_floor: float = 0.03,
     cold_rel_floor: float = 0.25,
+    cold_weekly_floor: float = 0.15,
     abs_floor: float = 1e-6,
     counts: bool = False,
     chunk: int = 2000,
@@ -107,6 +109,10 @@ def seasonal_baseline(
         mad_abs = _nanmedian(np.abs(win - profile[..., None]).reshape(n, days, -1), axis=-1)
         mad = np.where(np.isfinite(mad_rel), mad_rel * np.abs(profile), mad_abs[:, :, None])
         rel = np.where(count >= 4, rel_floor, cold_rel_floor)
+        if weekly > 1:
+            # Until a week of history shows the weekly pattern (weekends), stay wide.
+            seen = np.cumsum(np.isfinite(x).any(axis=2), axis=1) - np.isfinite(x).any(axis=2)
+            rel = np.where((seen < weekly + 1)[:, :, None], np.maximum(rel, cold_weekly_floor), rel)
         sigma = np.maximum(MAD_TO_SIGMA * mad, rel * np.abs(profile))
         if counts:
             # Counts (requests) are at least Poisson-noisy: sigma >= sqrt(expected).

@@ -14,6 +14,8 @@ def alerts_enqueue(*, anomaly: Anomaly, event: str) -> list[int]:
     revision adds nothing. ``escalated`` bumps the revision; ``notified_impact`` records the
     impact last announced, so an incident is re-announced only when it has doubled.
     """
+    if anomaly.parent_id is not None:
+        return []  # the parent incident carries the alert
     if event == AlertEvent.ESCALATED:
         anomaly.revision += 1
     if event in (AlertEvent.OPENED, AlertEvent.ESCALATED):

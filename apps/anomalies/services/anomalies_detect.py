@@ -36,6 +36,12 @@ LOOKBACK = {Granularity.HOUR: timedelta(days=35), Granularity.DAY: timedelta(day
 MAX_GAP = 2  # normal points inside one incident
 MIN_POINTS = 2  # a lone anomalous point is noise; a second one confirms the incident
 CHART_CONTEXT = 48  # points shown before an incident
+KIND_ORDER = {
+    MonitorKind.ENDPOINT: 0,
+    MonitorKind.INSTANCE_TYPE: 1,
+    MonitorKind.TEAM: 2,
+    MonitorKind.ACCOUNT: 3,
+}
 
 
 @dataclass
@@ -265,7 +271,8 @@ def _upsert(
             **fields,
         )
         anomaly.contributors = anomaly_contributors(anomaly=anomaly)
-        anomaly.save(update_fields=["contributors"])
+        anomaly.parent = _same_incident(anomaly)
+        anomaly.save(update_fields=["contributors", "parent"])
         summary.created += 1
         summary.anomaly_ids.append(anomaly.id)
         alerts_enqueue(anomaly=anomaly, event="opened")
@@ -282,6 +289,32 @@ def _upsert(
         target.notified_impact
     ):
         alerts_enqueue(anomaly=target, event="escalated")
+
+
+def _same_incident(anomaly: Anomaly) -> Anomaly | None:
+    """An open anomaly on another monitor with the same top cause, overlapping in time: the
+    same incident seen through another series (an idle replica raises its endpoint, team,
+    instance type and account). It becomes the parent, so the incident alerts once."""
+    if not anomaly.contributors:
+        return None
+    top = anomaly.contributors[0]
+    candidates = (
+        Anomaly.objects.filter(
+            parent__isnull=True,
+            direction=anomaly.direction,
+            start_at__lt=anomaly.end_at,
+            end_at__gt=anomaly.start_at,
+            monitor__granularity=anomaly.monitor.granularity,
+        )
+        .exclude(pk=anomaly.pk)
+        .exclude(status=AnomalyStatus.RESOLVED)
+        .order_by("start_at", "id")
+    )
+    for candidate in candidates:
+        first = candidate.contributors[0] if candidate.contributors else None
+        if first and (first["dimension"], first["value"]) == (top["dimension"], top["value"]):
+            return candidate
+    return None
 
 
 def _resolve(anomaly: Anomaly, *, now: datetime, summary: DetectSummary) -> None:
@@ -319,7 +352,8 @@ def anomalies_detect(
     judged.flags[~enabled] = 0
     first_judged = int(data.index.searchsorted(start))
     incidents = incidents_from_flags(judged.flags, max_gap=MAX_GAP, min_points=MIN_POINTS)
-    touched: set[int] = set()
+    # Endpoints first: when several series show one incident, the most specific one alerts.
+    incidents.sort(key=lambda inc: (KIND_ORDER[monitors[inc.series].kind], inc.start))
     for inc in incidents:
         if inc.end <= first_judged:
             continue
@@ -328,7 +362,6 @@ def anomalies_detect(
             data, judged, inc.series, inc, monitor, float(thresholds[inc.series, 0])
         )
         _upsert(monitor, fields, now=now, summary=summary, currency=currency)
-        touched.add(monitor.id)
     # Incidents whose series has been normal for more than MAX_GAP points since are over.
     step = STEP[Granularity(granularity)]
     last_seen = {}
