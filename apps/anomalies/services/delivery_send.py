@@ -58,7 +58,7 @@ def delivery_send(*, delivery_id: int, now: datetime | None = None) -> float | N
     now = now or timezone.now()
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update(skip_locked=True)
+            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("subscription", "anomaly__monitor", "anomaly__team")
             .filter(pk=delivery_id, status=DeliveryStatus.PENDING)
             .first()
