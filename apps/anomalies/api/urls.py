@@ -1,8 +1,11 @@
-from rest_framework.routers import SimpleRouter
+from django.urls import path
 
 from apps.anomalies.api.views import AnomalyViewSet
 
-router = SimpleRouter(trailing_slash="/?")
-router.register("anomalies", AnomalyViewSet, basename="anomaly")
+anomaly_list = AnomalyViewSet.as_view({"get": "list"})
+anomaly_detail = AnomalyViewSet.as_view({"get": "retrieve", "patch": "partial_update"})
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("anomalies", anomaly_list, name="anomaly-list"),
+    path("anomalies/<int:pk>", anomaly_detail, name="anomaly-detail"),
+]
