@@ -26,6 +26,11 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 MAD_TO_SIGMA = 1.4826
+# A new point is judged against the median of only 7 past values, which is itself noisy
+# (variance x (1 + pi / 14)), and the MAD measured around that same median is shrunk. Measured
+# on noise-only series (bench.anomaly_detect data), (value - expected) / (1.4826 x MAD) has a
+# robust spread of 1.34; this factor brings it back to 1, so band_k reads as sigmas.
+OUT_OF_SAMPLE = 1.3
 
 
 @dataclass(frozen=True)
@@ -36,9 +41,20 @@ class Baseline:
 
 
 def _nanmedian(values: np.ndarray, axis: int) -> np.ndarray:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN windows give NaN, on purpose
-        return np.nanmedian(values, axis=axis)
+    """Median ignoring NaN (all-NaN: NaN). Sorting puts NaN last, so the median of the ``n``
+    valid values sits at ``(n - 1) // 2`` and ``n // 2``; much faster and lighter than
+    ``np.nanmedian`` on many short windows."""
+    values = np.moveaxis(values, axis, -1)
+    ordered = np.sort(values, axis=-1)
+    valid = np.sum(~np.isnan(values), axis=-1)
+    lo = np.maximum((valid - 1) // 2, 0)[..., None]
+    hi = np.maximum(valid // 2, 0)[..., None]
+    with np.errstate(invalid="ignore"):
+        middle = (
+            np.take_along_axis(ordered, lo, axis=-1)[..., 0]
+            + np.take_along_axis(ordered, hi, axis=-1)[..., 0]
+        ) / 2
+    return np.where(valid > 0, middle, np.nan)
 
 
 def _nanmean(values: np.ndarray, axis: int) -> np.ndarray:
@@ -77,7 +93,7 @@ def seasonal_baseline(
     cold_weekly_floor: float = 0.15,
     abs_floor: float = 1e-6,
     counts: bool = False,
-    chunk: int = 2000,
+    chunk: int = 500,
 ) -> Baseline:
     """Expected value and robust scale for every point of ``values`` (series, points)."""
     values = np.asarray(values, dtype=float)
@@ -113,7 +129,7 @@ def seasonal_baseline(
             # Until a week of history shows the weekly pattern (weekends), stay wide.
             seen = np.cumsum(np.isfinite(x).any(axis=2), axis=1) - np.isfinite(x).any(axis=2)
             rel = np.where((seen < weekly + 1)[:, :, None], np.maximum(rel, cold_weekly_floor), rel)
-        sigma = np.maximum(MAD_TO_SIGMA * mad, rel * np.abs(profile))
+        sigma = np.maximum(OUT_OF_SAMPLE * MAD_TO_SIGMA * mad, rel * np.abs(profile))
         if counts:
             # Counts (requests) are at least Poisson-noisy: sigma >= sqrt(expected).
             sigma = np.maximum(sigma, np.sqrt(np.maximum(profile, 1.0)))
@@ -127,14 +143,20 @@ def seasonal_baseline(
     )
 
 
-def rolling_median_baseline(values: np.ndarray, *, window: int = 24) -> Baseline:
+def rolling_median_baseline(values: np.ndarray, *, window: int = 24, chunk: int = 500) -> Baseline:
     """The plain baseline used for comparison: median and MAD of the previous ``window`` points."""
     values = np.asarray(values, dtype=float)
     series, points = values.shape
-    padded = np.concatenate([np.full((series, window), np.nan), values], axis=1)
-    win = sliding_window_view(padded, window, axis=1)[:, :points]
-    med = _nanmedian(win, axis=-1)
-    mad = _nanmedian(np.abs(win - med[..., None]), axis=-1)
-    count = np.sum(~np.isnan(win), axis=-1)
-    sigma = np.maximum(MAD_TO_SIGMA * mad, np.maximum(0.03 * np.abs(med), 1e-6))
-    return Baseline(expected=med, scale=sigma, history=count)
+    expected, scale, history = (np.empty((series, points)) for _ in range(3))
+    for lo in range(0, series, chunk):
+        block = values[lo : lo + chunk]
+        padded = np.concatenate([np.full((block.shape[0], window), np.nan), block], axis=1)
+        win = sliding_window_view(padded, window, axis=1)[:, :points]
+        med = _nanmedian(win, axis=-1)
+        mad = _nanmedian(np.abs(win - med[..., None]), axis=-1)
+        expected[lo : lo + chunk] = med
+        scale[lo : lo + chunk] = np.maximum(
+            MAD_TO_SIGMA * mad, np.maximum(0.03 * np.abs(med), 1e-6)
+        )
+        history[lo : lo + chunk] = np.sum(~np.isnan(win), axis=-1)
+    return Baseline(expected=expected, scale=scale, history=history)

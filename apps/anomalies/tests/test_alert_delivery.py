@@ -20,9 +20,7 @@ def with_extra_replica(at):
 
 
 @pytest.mark.django_db
-def test_alerts_reach_slack_webhook_and_smtp_and_a_failing_channel_blocks_none(
-    team_a, settings
-):
+def test_alerts_reach_slack_webhook_and_smtp_and_a_failing_channel_blocks_none(team_a, settings):
     with http_receiver() as (base, received), smtp_server() as (port, inbox):
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port

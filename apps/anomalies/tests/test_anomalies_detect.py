@@ -54,7 +54,9 @@ def test_hourly_runs_through_a_sustained_incident_keep_one_alert(team_a):
     assert anomaly.status == AnomalyStatus.OPEN
     assert anomaly.start_at == JUMP
     events = list(
-        Delivery.objects.filter(anomaly=anomaly).order_by("revision").values_list("event", flat=True)
+        Delivery.objects.filter(anomaly=anomaly)
+        .order_by("revision")
+        .values_list("event", flat=True)
     )
     # Opened once (the team, instance-type and account views of the same incident are linked to
     # it, not alerted), then re-announced only when the impact doubled: $2 (confirmed at the

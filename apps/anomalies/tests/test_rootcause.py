@@ -10,7 +10,9 @@ def rows(dimension: str, amounts: dict[str, float]) -> pd.DataFrame:
 
 
 def test_a_new_resource_is_named_before_customers_that_grew_in_step():
-    reference = pd.concat([rows("resource_id", {"i-a": 7, "i-b": 7}), rows("customer", {"x": 10, "y": 4})])
+    reference = pd.concat(
+        [rows("resource_id", {"i-a": 7, "i-b": 7}), rows("customer", {"x": 10, "y": 4})]
+    )
     actual = pd.concat([
         rows("resource_id", {"i-a": 1, "i-b": 1, "i-new": 1}),
         rows("customer", {"x": 10 / 14 * 3, "y": 4 / 14 * 3}),
