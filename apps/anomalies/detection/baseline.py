@@ -12,8 +12,9 @@ for hourly data), so what is judged at ``t`` is what an online detector would ha
 - **expected** ``P(d, h) × F(d)``; **scale** ``1.4826 × MAD`` of the relative residuals of the
   whole history window around the profile (the robust standard deviation, pooled over all hours)
   × expected, floored at ``rel_floor × expected`` (wider while history is short: cold start),
-  ``sqrt(expected)`` for counts (Poisson) and ``abs_floor``; while less than 8 days of history
-  exist the weekly pattern is unknown, so the floor is at least ``cold_weekly_floor``.
+  ``sqrt(expected)`` for counts (Poisson) and ``abs_floor``; for counts (traffic), while less
+  than 8 days of history exist the weekly pattern (weekends) is unknown, so the floor is at
+  least ``cold_weekly_floor``.
 
 A median over 7 days ignores up to 3 anomalous days, so a spike never drags the baseline; a level
 shift that lasts becomes the new normal after 4 days. Missing points are NaN and simply skipped.
@@ -121,11 +122,12 @@ def seasonal_baseline(
         with np.errstate(invalid="ignore", divide="ignore"):
             rel_resid = np.abs(win / profile[..., None] - 1.0)
         rel_resid = np.where(np.isfinite(rel_resid), rel_resid, np.nan)
-        mad_rel = _nanmedian(rel_resid.reshape(n, days, -1), axis=-1)[:, :, None]
+        pooled = rel_resid.reshape(n, days, -1)
+        mad_rel = _nanmedian(pooled, axis=-1)[:, :, None]
         mad_abs = _nanmedian(np.abs(win - profile[..., None]).reshape(n, days, -1), axis=-1)
         mad = np.where(np.isfinite(mad_rel), mad_rel * np.abs(profile), mad_abs[:, :, None])
         rel = np.where(count >= 4, rel_floor, cold_rel_floor)
-        if weekly > 1:
+        if weekly > 1 and counts:
             # Until a week of history shows the weekly pattern (weekends), stay wide.
             seen = np.cumsum(np.isfinite(x).any(axis=2), axis=1) - np.isfinite(x).any(axis=2)
             rel = np.where((seen < weekly + 1)[:, :, None], np.maximum(rel, cold_weekly_floor), rel)
