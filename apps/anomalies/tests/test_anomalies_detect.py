@@ -40,7 +40,8 @@ def test_extra_replica_opens_one_anomaly_naming_it_and_a_rerun_changes_nothing(t
     assert anomaly.unit_cost_effect == Decimal(14)
     second = anomalies_detect(granularity="hour", start=hour_at(7, 0), end=hour_at(9, 0))
     assert first.created == 4  # endpoint, team, instance type and account series
-    assert second.created == 0 and second.updated == 0
+    assert second.created == 0
+    assert second.updated == 0
     assert list(endpoint_anomalies().values_list("id", flat=True)) == [anomaly.id]
 
 

@@ -18,8 +18,11 @@ def seasonal(days: int = DAYS, seed: int = 1) -> np.ndarray:
     return rng.poisson(200 * daily * weekend).astype(float)[None, :]
 
 
+ANY_MONEY = Thresholds(min_impact=0.0)
+
+
 def incidents(
-    values: np.ndarray, thresholds: Thresholds = Thresholds(min_impact=0.0), *, counts: bool = False
+    values: np.ndarray, thresholds: Thresholds = ANY_MONEY, *, counts: bool = False
 ) -> list:
     baseline = seasonal_baseline(values, counts=counts)
     return incidents_from_flags(flag_points(values, baseline, thresholds=thresholds))
