@@ -12,9 +12,9 @@ for hourly data), so what is judged at ``t`` is what an online detector would ha
 - **expected** ``P(d, h) × F(d)``; **scale** ``1.4826 × MAD`` of the relative residuals of the
   whole history window around the profile (the robust standard deviation, pooled over all hours)
   × expected, floored at ``rel_floor × expected`` (wider while history is short: cold start),
-  ``sqrt(expected)`` for counts (Poisson) and ``abs_floor``; for counts (traffic), while less
-  than 8 days of history exist the weekly pattern (weekends) is unknown, so the floor is at
-  least ``cold_weekly_floor``.
+  ``sqrt(expected)`` for counts (Poisson) and ``abs_floor``; while less than 8 days of
+  history exist the weekly pattern (weekends) is unknown, so a series that moves with demand
+  gets a floor of at least ``cold_weekly_floor`` (flat capacity cost keeps its narrow band).
 
 A median over 7 days ignores up to 3 anomalous days, so a spike never drags the baseline; a level
 shift that lasts becomes the new normal after 4 days. Missing points are NaN and simply skipped.
@@ -127,10 +127,12 @@ def seasonal_baseline(
         mad_abs = _nanmedian(np.abs(win - profile[..., None]).reshape(n, days, -1), axis=-1)
         mad = np.where(np.isfinite(mad_rel), mad_rel * np.abs(profile), mad_abs[:, :, None])
         rel = np.where(count >= 4, rel_floor, cold_rel_floor)
-        if weekly > 1 and counts:
-            # Until a week of history shows the weekly pattern (weekends), stay wide.
+        if weekly > 1:
+            # Until a week of history shows the weekly pattern (weekends), a series that moves
+            # with demand (hour-to-hour spread over 1 %) stays wide; flat capacity cost does not.
             seen = np.cumsum(np.isfinite(x).any(axis=2), axis=1) - np.isfinite(x).any(axis=2)
-            rel = np.where((seen < weekly + 1)[:, :, None], np.maximum(rel, cold_weekly_floor), rel)
+            cold = (seen < weekly + 1)[:, :, None] & (np.nan_to_num(mad_rel) > 0.01)
+            rel = np.where(cold, np.maximum(rel, cold_weekly_floor), rel)
         sigma = np.maximum(OUT_OF_SAMPLE * MAD_TO_SIGMA * mad, rel * np.abs(profile))
         if counts:
             # Counts (requests) are at least Poisson-noisy: sigma >= sqrt(expected).
