@@ -62,9 +62,12 @@ def evaluate_demo(data_dir: Path, *, load: bool) -> Score:
             period = (
                 demo_dataset_load(data_dir=data_dir) if load else demo_period(data_dir=data_dir)
             )
-            anomalies_detect(granularity="hour", start=period.start, end=period.end)
+            summary = anomalies_detect(granularity="hour", start=period.start, end=period.end)
+            # Only this run's incidents count, whatever the database held before.
             for anomaly in Anomaly.objects.select_related("monitor").filter(
-                monitor__granularity="hour", monitor__kind__in=["endpoint", "instance_type"]
+                id__in=summary.anomaly_ids,
+                monitor__granularity="hour",
+                monitor__kind__in=["endpoint", "instance_type"],
             ):
                 top = anomaly.contributors[0] if anomaly.contributors else None
                 events.append(
