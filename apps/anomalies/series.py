@@ -60,8 +60,13 @@ def _dense(frame: pd.DataFrame, rows: list, value: str, index: pd.DatetimeIndex)
 
 
 def series_load(*, granularity: str, start: datetime, end: datetime) -> SeriesSet:
-    """Every cost series (endpoint, team, instance type, account) and endpoint usage."""
+    """Every cost series (endpoint, team, instance type, account) and endpoint usage.
+
+    The index starts at the UTC midnight on or before ``start``: the detector reads the matrix
+    as whole days (hour of day = column mod 24).
+    """
     step = STEP[Granularity(granularity)]
+    start = start.replace(hour=0, minute=0, second=0, microsecond=0)
     if granularity == Granularity.DAY:
         index = pd.date_range(start.date(), end.date(), freq="D", inclusive="left", tz="UTC")
         params = {"start": start.date(), "end": end.date()}

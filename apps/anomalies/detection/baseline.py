@@ -3,9 +3,9 @@
 For each point ``t`` of each series the baseline uses only points before ``t``'s season (the day,
 for hourly data), so what is judged at ``t`` is what an online detector would have known then:
 
-- **weekday factor** ``F(d)``: the median, over the same weekday 1–4 weeks back, of that day's mean
-  divided by the median daily mean of the 7 days around it (weekly seasonality, e.g. weekends at
-  70 %). 1 until a week of history exists.
+- **weekday factor** ``F(d)``: the median, over the same weekday 1–4 weeks back, of that day's
+  median divided by the median of the daily medians of the 7 days around it (weekly seasonality,
+  e.g. weekends at 70 %). 1 until a week of history exists.
 - **daily profile** ``P(d, h)``: the median of the last ``history_seasons`` (7) values at the same
   position in the season (hour of day), each divided by its day's weekday factor (daily
   seasonality).
@@ -15,6 +15,11 @@ for hourly data), so what is judged at ``t`` is what an online detector would ha
   ``sqrt(expected)`` for counts (Poisson) and ``abs_floor``; while less than 8 days of
   history exist the weekly pattern (weekends) is unknown, so a series that moves with demand
   gets a floor of at least ``cold_weekly_floor`` (flat capacity cost keeps its narrow band).
+
+A series with a few excursions beyond the band in its 7-day window (at most 12
+points: a pool tenant that sometimes carries a whole node for an hour) is spiky by nature: its
+band is widened to cover the largest of them, so a repeat is not news. More excursions than
+that are a shift, and stay news.
 
 A median over 7 days ignores up to 3 anomalous days, so a spike never drags the baseline; a level
 shift that lasts becomes the new normal after 4 days. Missing points are NaN and simply skipped.
@@ -32,6 +37,8 @@ MAD_TO_SIGMA = 1.4826
 # on noise-only series (bench.anomaly_detect data), (value - expected) / (1.4826 x MAD) has a
 # robust spread of 1.34; this factor brings it back to 1, so band_k reads as sigmas.
 OUT_OF_SAMPLE = 1.3
+SPIKE_K = 4.0
+SPIKY_MAX_POINTS = 12  # of the 7 x 24 window; more than this is a shift, not spikes
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,10 @@ def seasonal_baseline(
     counts: bool = False,
     chunk: int = 500,
 ) -> Baseline:
-    """Expected value and robust scale for every point of ``values`` (series, points)."""
+    """Expected value and robust scale for every point of ``values`` (series, points).
+
+    Column 0 must be the first position of a season (00:00 for hourly data).
+    """
     values = np.asarray(values, dtype=float)
     if values.ndim == 1:
         values = values[None, :]
@@ -110,7 +120,7 @@ def seasonal_baseline(
         n = block.shape[0]
         x = np.pad(block, ((0, 0), (0, days * season - points)), constant_values=np.nan)
         x = x.reshape(n, days, season)
-        factor = weekday_factors(_nanmean(x, axis=2), weekly=weekly)  # (n, days)
+        factor = weekday_factors(_nanmedian(x, axis=2), weekly=weekly)  # (n, days)
         y = x / factor[:, :, None]
         y_pad = np.concatenate([np.full((n, history_seasons, season), np.nan), y], axis=1)
         # window for day d: y[d - history_seasons .. d - 1] at each position of the season
@@ -138,6 +148,15 @@ def seasonal_baseline(
             # Counts (requests) are at least Poisson-noisy: sigma >= sqrt(expected).
             sigma = np.maximum(sigma, np.sqrt(np.maximum(profile, 1.0)))
         sigma = np.maximum(sigma, abs_floor)
+        # Spiky series: a few isolated excursions in the window (a pool tenant that sometimes
+        # carries a whole node for an hour) are part of how the series behaves, so the band
+        # covers the largest of them. Many excursions are a level shift, which stays news.
+        resid = np.abs(win - profile[..., None])
+        beyond = resid > SPIKE_K * sigma[..., None]
+        flat_beyond = beyond.reshape(n, days, -1).sum(axis=-1)
+        spiky = (flat_beyond >= 1) & (flat_beyond <= SPIKY_MAX_POINTS)
+        largest = np.nanmax(np.where(beyond, resid, 0.0).reshape(n, days, -1), axis=-1)
+        sigma = np.where(spiky[:, :, None], np.maximum(sigma, largest[:, :, None] / SPIKE_K), sigma)
         f = factor[:, :, None]
         expected[lo : lo + n] = (profile * f).reshape(n, -1)
         scale[lo : lo + n] = (sigma * f).reshape(n, -1)

@@ -88,3 +88,13 @@ def test_a_lone_anomalous_hour_is_not_an_incident():
     values = np.full((1, DAYS * 24), 10.0)
     values[0, 15 * 24] = 30.0
     assert incidents(values) == []
+
+
+def test_spikes_seen_in_the_last_week_are_part_of_the_series_but_a_shift_is_not():
+    values = np.full((1, DAYS * 24), 1.0)
+    for day in (10, 12):
+        values[0, day * 24 + 3 : day * 24 + 5] = 20.0  # a pool tenant alone on a node at night
+    found = incidents(values)
+    assert [i.start for i in found] == [10 * 24 + 3]  # the first is news, the repeat is not
+    values[0, 15 * 24 :] = 40.0  # a shift beyond the spikes' height is still news at once
+    assert [i.start for i in incidents(values)] == [10 * 24 + 3, 15 * 24]
