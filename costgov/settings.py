@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "apps.attribution",
     "apps.demo",
     "apps.recommendations",
+    "apps.anomalies",
 ]
 
 MIDDLEWARE = [
@@ -144,6 +145,22 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "catalog.price_import",
         "schedule": cron_schedule("PRICE_IMPORT_GCP_CRON", "47 3 * * mon"),
         "kwargs": {"provider": "gcp"},
+    },
+    # Anomaly detection: hourly after the telemetry rollups (minute 20), daily after the
+    # nightly billing import and re-allocation (03:30).
+    "anomalies-detect-hourly": {
+        "task": "anomalies.detect",
+        "schedule": cron_schedule("ANOMALY_HOURLY_CRON", "20 * * * *"),
+        "kwargs": {"granularity": "hour"},
+    },
+    "anomalies-detect-daily": {
+        "task": "anomalies.detect",
+        "schedule": cron_schedule("ANOMALY_DAILY_CRON", "30 3 * * *"),
+        "kwargs": {"granularity": "day"},
+    },
+    "anomalies-deliveries-retry": {
+        "task": "anomalies.deliveries_retry",
+        "schedule": cron_schedule("ANOMALY_DELIVERY_RETRY_CRON", "*/5 * * * *"),
     },
 }
 
@@ -231,6 +248,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"pgserver": {"level": "WARNING"}},
 }
+
+# --- Anomaly detection (apps/anomalies; per-monitor values override these) ---------------
+# An anomaly is outside the band (ANOMALY_BAND_K robust sigmas) AND at least this impact per
+# point (money, billing currency) AND at least this relative change.
+ANOMALY_MIN_IMPACT_HOURLY = env_str("ANOMALY_MIN_IMPACT_HOURLY", "0.50")
+ANOMALY_MIN_IMPACT_DAILY = env_str("ANOMALY_MIN_IMPACT_DAILY", "10.00")
+ANOMALY_MIN_RELATIVE_PCT = env_str("ANOMALY_MIN_RELATIVE_PCT", "10")
+ANOMALY_BAND_K = env_str("ANOMALY_BAND_K", "4")
+# Webhook/Slack/e-mail delivery attempts before a delivery is marked failed.
+ANOMALY_DELIVERY_MAX_ATTEMPTS = env_int("ANOMALY_DELIVERY_MAX_ATTEMPTS", 5)
+# Link to the anomaly page in alerts.
+COSTGOV_BASE_URL = env_str("COSTGOV_BASE_URL", "http://127.0.0.1:8000")
 
 COSTGOV_UPLOAD_DIR = Path(env_str("COSTGOV_UPLOAD_DIR") or BASE_DIR / "var" / "uploads")
 COSTGOV_MAX_UPLOAD_BYTES = env_int("COSTGOV_MAX_UPLOAD_BYTES", 2 * 1024**3)

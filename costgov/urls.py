@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("apps.billing.api.urls")),
     path("", include("apps.telemetry.api.urls")),
     path("", include("apps.recommendations.api.urls")),
+    path("", include("apps.anomalies.api.urls")),
 ]
 
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns = [
     path("recommendations/", include("apps.recommendations.urls")),
     path("admin/", admin.site.urls),
     path("billing/", include("apps.billing.urls")),
+    path("anomalies/", include("apps.anomalies.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("api/v1/", include(api_v1)),

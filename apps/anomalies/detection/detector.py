@@ -1,0 +1,107 @@
+"""Point flags and incidents from a baseline (pure numpy, no ORM).
+
+A point is anomalous when it is outside the band ``expected ± k × scale`` AND its impact is at
+least ``min_impact`` (money per point) AND its relative change is at least ``min_relative``.
+Anomalous points of one series in the same direction form one incident; up to ``max_gap`` normal
+points inside an incident do not split it, so a flapping incident stays one incident.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from apps.anomalies.detection.baseline import Baseline
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    band_k: float = 4.0
+    min_impact: float = 0.5  # money per point (for usage metrics: usage delta × unit cost)
+    min_relative: float = 0.10  # fraction of expected
+
+
+@dataclass(frozen=True)
+class Incident:
+    series: int
+    start: int  # first anomalous point
+    end: int  # last anomalous point + 1
+    direction: int  # +1 up, -1 down
+    points: int  # anomalous points inside [start, end)
+
+
+def flag_points(
+    values: np.ndarray,
+    baseline: Baseline,
+    *,
+    thresholds: np.ndarray | Thresholds,
+    unit_value: np.ndarray | None = None,
+    min_history: int = 1,
+) -> np.ndarray:
+    """-1 / 0 / +1 per point. ``unit_value`` converts the deviation to money (None: it is money).
+
+    ``thresholds`` is one ``Thresholds`` or a (series, 3) array of (band_k, min_impact,
+    min_relative) rows, one per series (per-monitor settings).
+    """
+    if isinstance(thresholds, Thresholds):
+        band_k = np.full((values.shape[0], 1), thresholds.band_k)
+        min_impact = np.full((values.shape[0], 1), thresholds.min_impact)
+        min_relative = np.full((values.shape[0], 1), thresholds.min_relative)
+    else:
+        band_k, min_impact, min_relative = (thresholds[:, i : i + 1] for i in range(3))
+    expected = baseline.expected
+    deviation = values - expected
+    impact = np.abs(deviation) if unit_value is None else np.abs(deviation * unit_value)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        relative = np.where(expected > 0, np.abs(deviation) / np.abs(expected), np.inf)
+        judged = np.isfinite(values) & np.isfinite(expected) & (baseline.history >= min_history)
+        outside = np.abs(deviation) > band_k * baseline.scale
+        hit = judged & outside & (impact >= min_impact) & (relative >= min_relative)
+    hit &= np.abs(deviation) > 0
+    return np.where(hit, np.sign(deviation), 0).astype(np.int8)
+
+
+def strong_points(values: np.ndarray, baseline: Baseline, *, band_k: float) -> np.ndarray:
+    """Points more than twice the band away from expected (confirm an incident on their own)."""
+    with np.errstate(invalid="ignore"):
+        return np.abs(values - baseline.expected) > 2 * band_k * baseline.scale
+
+
+def incidents_from_flags(
+    flags: np.ndarray, *, max_gap: int = 2, min_points: int = 2, strong: np.ndarray | None = None
+) -> list[Incident]:
+    """Group flagged points into incidents (see module docstring).
+
+    An incident is kept once it has ``min_points`` anomalous points, or one ``strong`` point
+    (far outside the band): a lone noisy hour is not news, a second one an hour later is.
+    """
+    grouped = _group(flags, max_gap=max_gap)
+    return [
+        inc
+        for inc in grouped
+        if inc.points >= min_points
+        or (strong is not None and bool(strong[inc.series, inc.start : inc.end].any()))
+    ]
+
+
+def _group(flags: np.ndarray, *, max_gap: int) -> list[Incident]:
+    found: list[Incident] = []
+    rows, cols = np.nonzero(flags)
+    if rows.size == 0:
+        return found
+    current: list[int] | None = None  # [series, start, last, direction, count]
+    for series, t in zip(rows.tolist(), cols.tolist(), strict=True):
+        direction = int(flags[series, t])
+        if (
+            current is not None
+            and current[0] == series
+            and current[3] == direction
+            and t - current[2] <= max_gap + 1
+        ):
+            current[2] = t
+            current[4] += 1
+            continue
+        if current is not None:
+            found.append(Incident(current[0], current[1], current[2] + 1, current[3], current[4]))
+        current = [series, t, t, direction, 1]
+    found.append(Incident(current[0], current[1], current[2] + 1, current[3], current[4]))
+    return found

@@ -1,0 +1,91 @@
+"""Scoring a detector against labelled windows (pure Python, no ORM), NAB style.
+
+A label is detected when an event of its series overlaps its window; the detection delay is the
+time from the window's start to the moment the detector could first confirm the event (its
+first point + ``confirm`` points of data, never before the window starts). Events that overlap
+no window of their series are false positives. Precision = true events / events; recall =
+detected labels / labels.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+
+@dataclass(frozen=True)
+class Window:
+    series: str
+    start: datetime
+    end: datetime
+    kind: str = ""
+    root_cause: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    series: str
+    start: datetime
+    end: datetime
+    root_cause: tuple[str, str] | None = None
+
+
+@dataclass
+class Score:
+    labels: int = 0
+    detected: int = 0
+    events: int = 0
+    true_events: int = 0
+    delays_s: list[float] = field(default_factory=list)
+    root_cause_hits: int = 0
+    per_label: list[dict] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.true_events / self.events if self.events else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.detected / self.labels if self.labels else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def mean_delay_s(self) -> float | None:
+        return sum(self.delays_s) / len(self.delays_s) if self.delays_s else None
+
+
+def score(windows: list[Window], events: list[Event], *, confirm: timedelta) -> Score:
+    result = Score(labels=len(windows), events=len(events))
+    for event in events:
+        if any(
+            w.series == event.series and event.start < w.end and event.end > w.start
+            for w in windows
+        ):
+            result.true_events += 1
+    for w in windows:
+        hits = sorted(
+            (e for e in events if e.series == w.series and e.start < w.end and e.end > w.start),
+            key=lambda e: e.start,
+        )
+        row = {
+            "series": w.series,
+            "kind": w.kind,
+            "start": w.start.isoformat(),
+            "detected": bool(hits),
+            "delay_s": None,
+            "root_cause_ok": None,
+        }
+        if hits:
+            first = hits[0]
+            result.detected += 1
+            delay = max((first.start + confirm - w.start).total_seconds(), confirm.total_seconds())
+            result.delays_s.append(delay)
+            row["delay_s"] = delay
+            if w.root_cause is not None:
+                row["root_cause_ok"] = first.root_cause == w.root_cause
+                row["named_first"] = first.root_cause
+                result.root_cause_hits += int(row["root_cause_ok"])
+        result.per_label.append(row)
+    return result
