@@ -141,6 +141,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# --- Billing sources (apps/billing/bigquery.py) ---------------------------------------
+# Unset: the public BigQuery API with Application Default Credentials. Set: a local stand-in.
+BILLING_BIGQUERY_API_ENDPOINT = env_str("BILLING_BIGQUERY_API_ENDPOINT")
+BILLING_BIGQUERY_ANONYMOUS = env_bool("BILLING_BIGQUERY_ANONYMOUS", default=False)
+
 # --- Price-book importers (apps/catalog/services/price_import_*.py) ---------------------
 PRICE_IMPORT_AWS_REGIONS = env_list("PRICE_IMPORT_AWS_REGIONS", ["us-east-1"])
 PRICE_IMPORT_GCP_REGIONS = env_list("PRICE_IMPORT_GCP_REGIONS", ["us-central1"])

@@ -14,6 +14,8 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
+    # Nothing to swap: the data equals what the ledger already holds, or a table month is empty.
+    SKIPPED = "skipped", "Skipped"
 
 
 class ChargeCategory(models.TextChoices):

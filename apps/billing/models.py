@@ -44,7 +44,7 @@ class BillingSource(models.Model):
 
 
 class BillingImport(models.Model):
-    """One run of the ingester over one or more files of a source.
+    """One run of the ingester over one or more files of a source, or one month of a table.
 
     ``source_totals`` are summed from the file as read; ``stored_totals`` are summed from the
     ledger after the swap. Both are ``{period: {currency: {metric: "decimal string"}}}``; a run
@@ -56,15 +56,24 @@ class BillingImport(models.Model):
         max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING
     )
     format = models.CharField(max_length=8, choices=BillingFormat.choices)
+    location = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="bq://project.dataset.table?month=YYYYMM when read from a table, not files.",
+    )
     file_names = models.JSONField(default=list)
     file_paths = models.JSONField(default=list, help_text="Where the worker reads the files.")
-    sha256 = models.JSONField(default=dict, help_text="File name -> sha256 of the original.")
+    sha256 = models.JSONField(
+        default=dict,
+        help_text="File name -> sha256 of the original; location -> checksum of the rows read.",
+    )
     rows_done = models.BigIntegerField(default=0)
     rows_total = models.BigIntegerField(null=True, blank=True)
     billing_periods = models.JSONField(default=list)
     source_totals = models.JSONField(default=dict)
     stored_totals = models.JSONField(default=dict)
     error = models.TextField(blank=True)
+    note = models.TextField(blank=True, help_text="Why a run was skipped.")
     error_details = models.JSONField(null=True, blank=True)
     triggered_by = models.CharField(max_length=200, help_text="command, api, task...")
     created_by = models.ForeignKey(
