@@ -128,6 +128,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "attribution.recent_periods_allocate",
         "schedule": cron_schedule("ATTRIBUTION_RECENT_CRON", "30 2 * * *"),
     },
+    # Configured cloud billing connections (S3 CUR, BigQuery export): this month and last.
+    "billing-connections-pull": {
+        "task": "billing.connections_pull",
+        "schedule": cron_schedule("BILLING_CONNECTIONS_CRON", "15 4 * * *"),
+    },
     # Provider list prices change rarely; weekly, early Monday UTC, providers 30 min apart.
     "catalog.price_import.aws": {
         "task": "catalog.price_import",

@@ -44,3 +44,15 @@ class CostMetric(models.TextChoices):
 class Granularity(models.TextChoices):
     DAY = "day"
     MONTH = "month"
+
+
+class ConnectionKind(models.TextChoices):
+    S3 = "s3", "AWS CUR in S3"
+    BIGQUERY = "bigquery", "GCP billing export in BigQuery"
+
+
+class ConnectionStatus(models.TextChoices):
+    NEVER = "", "Never pulled"
+    OK = "ok", "OK"
+    FAILED = "failed", "Failed"
+    UNAVAILABLE = "unavailable", "Source unavailable (retrying)"

@@ -94,12 +94,14 @@ class FakeTable:
 @dataclass
 class FakeBigQuery:
     """``tables``: ``{"project.dataset.table": FakeTable}``. ``fail_page``: answer that page
-    number (1 = the jobs.query answer) with ``fail_status``. ``queries`` logs jobs.query bodies."""
+    number (1 = the jobs.query answer) with ``fail_status``, ``failures_left`` times (None:
+    always). ``queries`` logs the jobs.query bodies, ``calls`` the requests (once served)."""
 
     tables: dict[str, FakeTable] = field(default_factory=dict)
     page_size: int = 2
     fail_page: int | None = None
     fail_status: int = 503
+    failures_left: int | None = None  # None: fail_page fails every time
     queries: list[dict] = field(default_factory=list)
     calls: list[tuple[str, str]] = field(default_factory=list)
     _results: dict[str, tuple[list[dict], list[dict], str]] = field(default_factory=dict)
@@ -172,7 +174,9 @@ class FakeBigQuery:
         schema, rows, _ = self._results[job_id]
         start = int(query.get("pageToken") or 0)
         page_number = 1 + start // self.page_size
-        if self.fail_page == page_number:
+        if self.fail_page == page_number and self.failures_left != 0:
+            if self.failures_left is not None:
+                self.failures_left -= 1
             return _error(self.fail_status, "backendError", "fake outage")
         size = min(self.page_size, int(query.get("maxResults") or self.page_size))
         end = start + size

@@ -37,7 +37,7 @@ from django.db.models import Q
 
 from apps.accounts.models import User
 from apps.billing.choices import BillingFormat, ImportStatus
-from apps.billing.models import BillingImport, BillingSource
+from apps.billing.models import BillingImport, BillingSource, CloudConnection
 from apps.billing.parsers.common import LEDGER_COLUMNS
 from apps.billing.parsers.detect import open_reader
 from apps.billing.parsers.digest import RowDigest
@@ -110,6 +110,7 @@ def billing_import_create(
     source_name: str = "default",
     triggered_by: str,
     created_by: User | None = None,
+    connection: CloudConnection | None = None,
 ) -> BillingImport:
     """Record a pending import of ``paths`` (run it with ``billing_import_run``)."""
     if not paths:
@@ -124,6 +125,7 @@ def billing_import_create(
         file_paths=[str(path) for path in paths],
         triggered_by=triggered_by,
         created_by=created_by,
+        connection=connection,
     )
 
 
@@ -133,6 +135,7 @@ def billing_import_table_create(
     source_name: str = "default",
     triggered_by: str,
     created_by: User | None = None,
+    connection: CloudConnection | None = None,
 ) -> BillingImport:
     """Record a pending import of one invoice month of a BigQuery billing export table."""
     from apps.billing.bigquery import parse_location  # lazy: google-cloud-bigquery
@@ -146,6 +149,7 @@ def billing_import_table_create(
         file_names=[target.location],
         triggered_by=triggered_by,
         created_by=created_by,
+        connection=connection,
     )
 
 
@@ -213,10 +217,14 @@ def billing_import_table(
     source_name: str = "default",
     triggered_by: str,
     skip_unchanged: bool = False,
+    connection: CloudConnection | None = None,
 ) -> BillingImport:
     """Import one invoice month of a BigQuery table now, in this process (command, pulls)."""
     run = billing_import_table_create(
-        location=location, source_name=source_name, triggered_by=triggered_by
+        location=location,
+        source_name=source_name,
+        triggered_by=triggered_by,
+        connection=connection,
     )
     return billing_import_run(import_id=run.pk, skip_unchanged=skip_unchanged)
 
