@@ -218,6 +218,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field name ("kind") another component also uses; both are named so
+    # the attribution rules' enum keeps its published name.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "apps.catalog.choices.RuleKind",
+        "CloudConnectionKindEnum": "apps.billing.choices.ConnectionKind",
+    },
 }
 
 # --- Logging ---------------------------------------------------------------------------
