@@ -23,11 +23,7 @@ must be visible to the API while the import runs and after it fails.
 import hashlib
 import io
 import logging
-import time
-from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
@@ -42,56 +38,21 @@ from apps.billing.parsers.common import LEDGER_COLUMNS
 from apps.billing.parsers.detect import open_reader
 from apps.billing.parsers.digest import RowDigest
 from apps.billing.parsers.prefetch import prefetch
+from apps.billing.services.import_counters import Progress, Totals, decimal_text
 from apps.common.clock import utcnow
 from apps.common.errors import CostgovError, InputFileError, SourceUnavailable
 from apps.common.sql import load_sql
 
 logger = logging.getLogger(__name__)
 
-METRICS = ("billed_cost", "effective_cost", "list_cost")
 COPY_STAGE = "COPY billing_stage_line_item ({}) FROM STDIN WITH (FORMAT csv)".format(
     ", ".join(LEDGER_COLUMNS)
 )
 CSV_OPTIONS = pacsv.WriteOptions(include_header=False)
-PROGRESS_EVERY_S = 1.0  # rows_done updates: each one is a commit, so not per batch
 
 
 class TotalsMismatch(CostgovError):
     """Stored totals differ from the file's totals; the swap is rolled back."""
-
-
-@dataclass
-class _Totals:
-    """Running sums per (period, currency): ``{(period, currency): {metric: Decimal, rows: n}}``."""
-
-    sums: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(Decimal)))
-
-    def add_batch(self, batch: pa.RecordBatch) -> None:
-        grouped = (
-            pa.Table.from_batches([batch])
-            .group_by(["billing_period_start", "billing_currency"])
-            .aggregate([*((m, "sum") for m in METRICS), ("billed_cost", "count")])
-        )
-        for row in grouped.to_pylist():
-            key = (row["billing_period_start"], row["billing_currency"])
-            for metric in METRICS:
-                self.sums[key][metric] += row[f"{metric}_sum"]
-            self.sums[key]["rows"] += row["billed_cost_count"]
-
-    def as_json(self) -> dict:
-        result: dict = {}
-        for (period, currency), sums in sorted(self.sums.items()):
-            result.setdefault(period.isoformat(), {})[currency] = {
-                **{metric: decimal_text(sums[metric]) for metric in METRICS},
-                "rows": int(sums["rows"]),
-            }
-        return result
-
-
-def decimal_text(value: Decimal) -> str:
-    """Exact, plain notation, no trailing zeros: ``Decimal('30.000')`` -> ``"30"``."""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
 
 
 def _sha256(path: Path) -> str:
@@ -123,30 +84,6 @@ def billing_import_create(
         format=file_format,
         file_names=names or [path.name for path in paths],
         file_paths=[str(path) for path in paths],
-        triggered_by=triggered_by,
-        created_by=created_by,
-        connection=connection,
-    )
-
-
-def billing_import_table_create(
-    *,
-    location: str,
-    source_name: str = "default",
-    triggered_by: str,
-    created_by: User | None = None,
-    connection: CloudConnection | None = None,
-) -> BillingImport:
-    """Record a pending import of one invoice month of a BigQuery billing export table."""
-    from apps.billing.bigquery import parse_location  # lazy: google-cloud-bigquery
-
-    target = parse_location(location)
-    source, _ = BillingSource.objects.get_or_create(name=source_name)
-    return BillingImport.objects.create(
-        source=source,
-        format=BillingFormat.GCP,
-        location=target.location,
-        file_names=[target.location],
         triggered_by=triggered_by,
         created_by=created_by,
         connection=connection,
@@ -211,24 +148,6 @@ def billing_import_file(
     return billing_import_run(import_id=run.pk, default_currency=default_currency)
 
 
-def billing_import_table(
-    *,
-    location: str,
-    source_name: str = "default",
-    triggered_by: str,
-    skip_unchanged: bool = False,
-    connection: CloudConnection | None = None,
-) -> BillingImport:
-    """Import one invoice month of a BigQuery table now, in this process (command, pulls)."""
-    run = billing_import_table_create(
-        location=location,
-        source_name=source_name,
-        triggered_by=triggered_by,
-        connection=connection,
-    )
-    return billing_import_run(import_id=run.pk, skip_unchanged=skip_unchanged)
-
-
 def _fail(run: BillingImport, message: str, details: object) -> None:
     logger.warning("billing import %s failed: %s", run.pk, message)
     BillingImport.objects.filter(pk=run.pk).update(
@@ -240,8 +159,8 @@ def _fail(run: BillingImport, message: str, details: object) -> None:
 
 
 def _execute(run: BillingImport, *, default_currency: str, skip_unchanged: bool) -> None:
-    totals = _Totals()
-    progress = _Progress(run.pk)
+    totals = Totals()
+    progress = Progress(run.pk)
     formats = []
     checksums = {}
     with connection.cursor() as cur:
@@ -290,23 +209,7 @@ def _file_names(run: BillingImport) -> list[str]:
     return [] if run.location else run.file_names
 
 
-class _Progress:
-    """Rows staged so far; ``rows_done`` is written at most every ``PROGRESS_EVERY_S`` (each
-    update is a commit, so not per batch)."""
-
-    def __init__(self, import_id: int) -> None:
-        self.import_id = import_id
-        self.rows = 0
-        self.reported_at = time.monotonic()
-
-    def add(self, rows: int) -> None:
-        self.rows += rows
-        if time.monotonic() - self.reported_at >= PROGRESS_EVERY_S:
-            BillingImport.objects.filter(pk=self.import_id).update(rows_done=self.rows)
-            self.reported_at = time.monotonic()
-
-
-def _stage(cur: object, batches: object, totals: _Totals, progress: _Progress) -> int:
+def _stage(cur: object, batches: object, totals: Totals, progress: Progress) -> int:
     """COPY every batch into the staging table; returns the number of rows staged."""
     staged = 0
     for batch in prefetch(batches):

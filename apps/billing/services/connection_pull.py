@@ -18,11 +18,8 @@ from django.db import transaction
 
 from apps.billing.choices import ConnectionKind, ConnectionStatus, ImportStatus
 from apps.billing.models import BillingImport, BillingSource, CloudConnection
-from apps.billing.services.billing_import import (
-    billing_import_create,
-    billing_import_run,
-    billing_import_table,
-)
+from apps.billing.services.billing_import import billing_import_create, billing_import_run
+from apps.billing.services.billing_import_table import billing_import_table
 from apps.common.clock import utcnow
 from apps.common.errors import CostgovError, SourceUnavailable
 

@@ -10,7 +10,7 @@ from django.db.models import Sum
 
 from apps.billing.choices import ImportStatus
 from apps.billing.models import BillingImport, CostLineItem
-from apps.billing.services.billing_import import billing_import_table
+from apps.billing.services.billing_import_table import billing_import_table
 from apps.billing.tests.gcp_table import EXPORT_TABLE, export_row
 from apps.common.errors import SourceUnavailable
 from tests.fakes.bigquery import FakeBigQuery, FakeTable, export_schema

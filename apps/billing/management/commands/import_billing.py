@@ -8,11 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from apps.billing.choices import BillingFormat, ImportStatus
 from apps.billing.models import BillingImport
-from apps.billing.services.billing_import import (
-    billing_import_file,
-    billing_import_table,
-    decimal_text,
-)
+from apps.billing.services.billing_import import billing_import_file, decimal_text
+from apps.billing.services.billing_import_table import billing_import_table
 from apps.billing.sources import display_names, is_table_location, resolve_files
 from apps.common.errors import CostgovError
 
