@@ -188,6 +188,7 @@ def month_query(table: object, target: TableMonth) -> tuple[str, list]:
         column_type = "TIMESTAMP" if column == INGESTION_TIME else fields[column].field_type
         start = target.month_start - timedelta(days=PARTITION_DAYS_BEFORE)
         end = _add_months(target.month_start, 2)
+        # BigQuery reads a TIMESTAMP literal without a zone as UTC; DATETIME has no zone.
         if column_type in ("TIMESTAMP", "DATETIME"):
             bounds = (f"{start.isoformat()} 00:00:00", f"{end.isoformat()} 00:00:00")
         else:
