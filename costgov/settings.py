@@ -130,6 +130,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "attribution.recent_periods_allocate",
         "schedule": cron_schedule("ATTRIBUTION_RECENT_CRON", "30 2 * * *"),
     },
+    # Configured cloud billing connections (S3 CUR, BigQuery export): this month and last.
+    "billing-connections-pull": {
+        "task": "billing.connections_pull",
+        "schedule": cron_schedule("BILLING_CONNECTIONS_CRON", "15 4 * * *"),
+    },
     # Provider list prices change rarely; weekly, early Monday UTC, providers 30 min apart.
     "catalog.price_import.aws": {
         "task": "catalog.price_import",
@@ -163,6 +168,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": cron_schedule("ANOMALY_DELIVERY_RETRY_CRON", "*/5 * * * *"),
     },
 }
+
+# --- Billing sources (apps/billing/bigquery.py) ---------------------------------------
+# Unset: the public BigQuery API with Application Default Credentials. Set: a local stand-in.
+BILLING_BIGQUERY_API_ENDPOINT = env_str("BILLING_BIGQUERY_API_ENDPOINT")
+BILLING_BIGQUERY_ANONYMOUS = env_bool("BILLING_BIGQUERY_ANONYMOUS", default=False)
 
 # --- Price-book importers (apps/catalog/services/price_import_*.py) ---------------------
 PRICE_IMPORT_AWS_REGIONS = env_list("PRICE_IMPORT_AWS_REGIONS", ["us-east-1"])
@@ -234,8 +244,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field name another component also uses are named explicitly, so the
+    # published enum names stay stable.
     "ENUM_NAME_OVERRIDES": {
         "RecommendationStatusEnum": "apps.recommendations.choices.Status",
+        "KindEnum": "apps.catalog.choices.RuleKind",
+        "CloudConnectionKindEnum": "apps.billing.choices.ConnectionKind",
     },
 }
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from apps.billing.models import BillingImport, BillingSource
+from apps.billing.models import BillingImport, BillingSource, CloudConnection
 
 
 @admin.register(BillingSource)
@@ -18,3 +18,20 @@ class BillingImportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: object) -> bool:
         return False
+
+
+@admin.register(CloudConnection)
+class CloudConnectionAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "location", "is_enabled", "last_run_at", "last_status")
+    list_filter = ("kind", "is_enabled", "last_status")
+    search_fields = ("name", "location")
+    readonly_fields = ("source", "last_run_at", "last_status", "last_error", "created_at")
+    actions = ["pull_now"]
+
+    @admin.action(description="Pull the selected connections now")
+    def pull_now(self, request: object, queryset: object) -> None:
+        from apps.billing.tasks import connection_pull_task  # lazy: tasks import services
+
+        for connection in queryset:
+            connection_pull_task.delay_on_commit(connection.pk)
+        self.message_user(request, f"Queued {len(queryset)} pull(s).")

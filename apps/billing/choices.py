@@ -14,6 +14,8 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
+    # Nothing to swap: the data equals what the ledger already holds, or a table month is empty.
+    SKIPPED = "skipped", "Skipped"
 
 
 class ChargeCategory(models.TextChoices):
@@ -42,3 +44,15 @@ class CostMetric(models.TextChoices):
 class Granularity(models.TextChoices):
     DAY = "day"
     MONTH = "month"
+
+
+class ConnectionKind(models.TextChoices):
+    S3 = "s3", "AWS CUR in S3"
+    BIGQUERY = "bigquery", "GCP billing export in BigQuery"
+
+
+class ConnectionStatus(models.TextChoices):
+    NEVER = "", "Never pulled"
+    OK = "ok", "OK"
+    FAILED = "failed", "Failed"
+    UNAVAILABLE = "unavailable", "Source unavailable (retrying)"

@@ -4,7 +4,14 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 
-from apps.billing.choices import BillingFormat, ChargeCategory, ImportStatus, PricingCategory
+from apps.billing.choices import (
+    BillingFormat,
+    ChargeCategory,
+    ConnectionKind,
+    ConnectionStatus,
+    ImportStatus,
+    PricingCategory,
+)
 from apps.common.money import currency_field, money_field
 
 # Source files carry up to 24 fractional digits (Azure FOCUS exports, CUR blended rates).
@@ -43,8 +50,66 @@ class BillingSource(models.Model):
         return self.name
 
 
+class CloudConnection(models.Model):
+    """A cloud billing export pulled every day by ``billing.connections_pull``.
+
+    ``location`` is ``s3://bucket/prefix`` (AWS CUR deliveries, kind ``s3``) or
+    ``bq://project.dataset.table`` (a GCP billing export table, kind ``bigquery``). Each pull
+    imports the current and previous billing months into ``source`` (created at the first
+    pull, kept when the connection is renamed); ``last_*`` describe the latest pull, and the
+    imports it made point back here.
+    """
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=16, choices=ConnectionKind.choices)
+    location = models.CharField(max_length=1000)
+    is_enabled = models.BooleanField(default=True)
+    source = models.ForeignKey(
+        BillingSource, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.CharField(
+        max_length=16, choices=ConnectionStatus.choices, default=ConnectionStatus.NEVER, blank=True
+    )
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def location_problem(self) -> str | None:
+        """Why ``location`` does not suit ``kind``, or None."""
+        if self.kind == ConnectionKind.S3:
+            bucket = self.location.removeprefix("s3://").split("/", 1)[0]
+            if not self.location.startswith("s3://") or not bucket or "?" in self.location:
+                return "an s3 connection needs s3://bucket/prefix"
+            return None
+        if self.kind == ConnectionKind.BIGQUERY:
+            from apps.billing.bigquery import parse_table  # lazy: keeps models import-light
+            from apps.common.errors import InputFileError
+
+            try:
+                parse_table(self.location)
+            except InputFileError:
+                return "a bigquery connection needs bq://project.dataset.table"
+            if "?" in self.location:
+                return "name the table only; each pull picks its invoice months"
+            return None
+        return "unknown kind"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        problem = self.location_problem()
+        if problem:
+            raise ValidationError({"location": problem})
+
+
 class BillingImport(models.Model):
-    """One run of the ingester over one or more files of a source.
+    """One run of the ingester over one or more files of a source, or one month of a table.
 
     ``source_totals`` are summed from the file as read; ``stored_totals`` are summed from the
     ledger after the swap. Both are ``{period: {currency: {metric: "decimal string"}}}``; a run
@@ -56,17 +121,34 @@ class BillingImport(models.Model):
         max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING
     )
     format = models.CharField(max_length=8, choices=BillingFormat.choices)
+    location = models.CharField(
+        max_length=1000,
+        blank=True,
+        help_text="bq://project.dataset.table?month=YYYYMM when read from a table, not files.",
+    )
     file_names = models.JSONField(default=list)
     file_paths = models.JSONField(default=list, help_text="Where the worker reads the files.")
-    sha256 = models.JSONField(default=dict, help_text="File name -> sha256 of the original.")
+    sha256 = models.JSONField(
+        default=dict,
+        help_text="File name -> sha256 of the original; location -> checksum of the rows read.",
+    )
     rows_done = models.BigIntegerField(default=0)
     rows_total = models.BigIntegerField(null=True, blank=True)
     billing_periods = models.JSONField(default=list)
     source_totals = models.JSONField(default=dict)
     stored_totals = models.JSONField(default=dict)
     error = models.TextField(blank=True)
+    note = models.TextField(blank=True, help_text="Why a run was skipped.")
     error_details = models.JSONField(null=True, blank=True)
     triggered_by = models.CharField(max_length=200, help_text="command, api, task...")
+    connection = models.ForeignKey(
+        CloudConnection,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imports",
+        help_text="The connection whose scheduled pull made this import.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )

@@ -86,16 +86,21 @@ def latest_manifests(location: str) -> dict[str, list[tuple[str, str]]]:
     return {period: files for period, (_, files) in sorted(newest.items())}
 
 
-@register("s3")
 @contextmanager
-def s3_files(location: str) -> Iterator[list[Path]]:
+def period_files(location: str, periods: set[str] | None = None) -> Iterator[dict[str, list[Path]]]:
+    """``{billing period: [local paths]}`` of the newest delivery of each period (only
+    ``periods`` when given, ``YYYY-MM``), downloaded to a temporary folder for the block."""
     from botocore.exceptions import BotoCoreError, ClientError
 
-    periods = latest_manifests(location)
+    wanted = {
+        period: objects
+        for period, objects in latest_manifests(location).items()
+        if periods is None or period in periods
+    }
     client = _client()
     with tempfile.TemporaryDirectory(prefix="costgov-s3-") as folder:
-        paths = []
-        for period, objects in periods.items():
+        result: dict[str, list[Path]] = {}
+        for period, objects in wanted.items():
             for index, (bucket, key) in enumerate(objects):
                 target = Path(folder) / period / f"{index:04d}-{Path(key).name}"
                 target.parent.mkdir(parents=True, exist_ok=True)
@@ -103,5 +108,12 @@ def s3_files(location: str) -> Iterator[list[Path]]:
                     client.download_file(bucket, key, str(target))
                 except (BotoCoreError, ClientError) as exc:
                     raise SourceUnavailable(f"cannot download s3://{bucket}/{key}: {exc}") from exc
-                paths.append(target)
-        yield paths
+                result.setdefault(period, []).append(target)
+        yield result
+
+
+@register("s3")
+@contextmanager
+def s3_files(location: str) -> Iterator[list[Path]]:
+    with period_files(location) as by_period:
+        yield [path for paths in by_period.values() for path in paths]

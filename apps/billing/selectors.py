@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from apps.accounts.access import Access
 from apps.billing.choices import Granularity
-from apps.billing.models import BillingImport, CostLineItem
+from apps.billing.models import BillingImport, CloudConnection, CostLineItem
 from apps.common.errors import ValidationFailed
 
 MAX_COST_ROWS = 20_000
@@ -29,6 +29,13 @@ def billing_import_list() -> QuerySet[BillingImport]:
 
 def billing_import_get(*, import_id: int) -> BillingImport:
     return billing_import_list().get(pk=import_id)
+
+
+def cloud_connection_list(*, is_enabled: bool | None = None) -> QuerySet[CloudConnection]:
+    connections = CloudConnection.objects.select_related("source")
+    if is_enabled is not None:
+        connections = connections.filter(is_enabled=is_enabled)
+    return connections
 
 
 def line_items_visible(*, access: Access) -> QuerySet[CostLineItem]:

@@ -3,6 +3,10 @@
 Pluggable by URL scheme: a plain path (a file, or a folder read in name order) is used in
 place; ``s3://bucket/prefix`` downloads the latest CUR manifest's files of each billing period
 into a temporary folder (see ``apps.billing.s3``). Add a scheme by registering a resolver.
+
+Table schemes are not files: ``bq://project.dataset.table?month=YYYYMM`` (``apps.billing.bigquery``)
+is streamed by the import service itself (``billing_import_table``); ``is_table_location`` tells
+callers which path to take.
 """
 
 import os
@@ -13,6 +17,8 @@ from pathlib import Path
 from apps.common.errors import InputFileError
 
 SKIPPED_SUFFIXES = (".json", ".md", ".txt", ".yml", ".yaml")
+
+TABLE_SCHEMES = frozenset({"bq"})
 
 Resolver = Callable[[str], AbstractContextManager[list[Path]]]
 RESOLVERS: dict[str, Resolver] = {}
@@ -55,6 +61,10 @@ def display_names(paths: list[Path]) -> list[str]:
     return [str(path.relative_to(common)) for path in paths]
 
 
+def is_table_location(location: str) -> bool:
+    return "://" in location and location.split("://", 1)[0] in TABLE_SCHEMES
+
+
 def resolve_files(location: str) -> AbstractContextManager[list[Path]]:
     scheme = location.split("://", 1)[0] if "://" in location else "file"
     if scheme == "file":
@@ -63,6 +73,8 @@ def resolve_files(location: str) -> AbstractContextManager[list[Path]]:
         # Resolvers register on import; S3 needs boto3, imported only when used.
         import apps.billing.s3  # noqa: F401 - registers the s3 resolver
     resolver = RESOLVERS.get(scheme)
+    if scheme in TABLE_SCHEMES:
+        raise InputFileError("a table location names no files; import it as a table", file=location)
     if resolver is None:
         raise InputFileError(f"unsupported location scheme {scheme!r}", file=location)
     return resolver(location)

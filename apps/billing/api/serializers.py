@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.billing.choices import BillingFormat, CostMetric, Granularity
-from apps.billing.models import BillingImport
+from apps.billing.models import BillingImport, CloudConnection
 from apps.billing.selectors import GROUPS
 from apps.billing.services.billing_import import decimal_text
 
@@ -23,6 +23,7 @@ class BillingImportSerializer(serializers.ModelSerializer):
             "source",
             "status",
             "format",
+            "location",
             "file_names",
             "sha256",
             "rows_done",
@@ -32,6 +33,7 @@ class BillingImportSerializer(serializers.ModelSerializer):
             "stored_totals",
             "error",
             "error_details",
+            "note",
             "triggered_by",
             "created_by",
             "created_at",
@@ -91,3 +93,32 @@ class CostRowSerializer(serializers.Serializer):
 
 class CostExplorerOutputSerializer(CostQueryInputSerializer):
     results = CostRowSerializer(many=True)
+
+
+class CloudConnectionSerializer(serializers.ModelSerializer):
+    """A connection as configured, and the outcome of its latest pull (read-only)."""
+
+    class Meta:
+        model = CloudConnection
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "location",
+            "is_enabled",
+            "last_run_at",
+            "last_status",
+            "last_error",
+            "created_at",
+        ]
+        read_only_fields = ["id", "last_run_at", "last_status", "last_error", "created_at"]
+
+    def validate(self, attrs: dict) -> dict:
+        candidate = CloudConnection(
+            kind=attrs.get("kind", getattr(self.instance, "kind", "")),
+            location=attrs.get("location", getattr(self.instance, "location", "")),
+        )
+        problem = candidate.location_problem()
+        if problem:
+            raise serializers.ValidationError({"location": problem})
+        return attrs

@@ -195,7 +195,7 @@ def _parquet_batches(path: Path, name: str) -> Iterator[RawBatch]:
         parquet = pq.ParquetFile(path)
         for batch in parquet.iter_batches(batch_size=PARQUET_BATCH_ROWS):
             if batch.num_rows:
-                yield RawBatch(batch=_flatten_structs(batch), first_row=next_row)
+                yield RawBatch(batch=flatten_structs(batch), first_row=next_row)
                 next_row += batch.num_rows
     except (pa.ArrowInvalid, OSError) as exc:
         raise InputFileError(f"cannot read Parquet ({exc})", file=name, row=next_row) from exc
@@ -211,7 +211,7 @@ def _flat_names(fields: list[pa.Field], prefix: str = "") -> list[str]:
     return names
 
 
-def _flatten_structs(batch: pa.RecordBatch) -> pa.RecordBatch:
+def flatten_structs(batch: pa.RecordBatch) -> pa.RecordBatch:
     """Nested Parquet (GCP: ``service`` struct) -> the CSV export's dotted names."""
     table = pa.Table.from_batches([batch])
     while any(pa.types.is_struct(field.type) for field in table.schema):

@@ -10,6 +10,11 @@ Guarantees:
 - Per (billing period, currency), the totals summed from the files must equal the totals summed
   from the stored rows, or the run fails and the swap rolls back.
 - Idempotent: importing the same files again restates the same slices with the same rows.
+  With ``skip_unchanged`` (scheduled pulls), data whose checksums equal those of the import
+  still in place for the same periods is not swapped at all: the run is marked skipped.
+- A table import (``bq://…?month=YYYYMM``) streams the query's result pages into the same
+  staging table; a fetch failure marks the run failed and raises ``SourceUnavailable`` (the
+  ledger is untouched, the caller may retry with a new run). An empty month is skipped.
 
 The run is not one big transaction on purpose: progress (``rows_done``) and the failure record
 must be visible to the API while the import runs and after it fails.
@@ -18,73 +23,36 @@ must be visible to the API while the import runs and after it fails.
 import hashlib
 import io
 import logging
-import time
-from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
 from django.db import connection, transaction
+from django.db.models import Q
 
 from apps.accounts.models import User
 from apps.billing.choices import BillingFormat, ImportStatus
-from apps.billing.models import BillingImport, BillingSource
+from apps.billing.models import BillingImport, BillingSource, CloudConnection
 from apps.billing.parsers.common import LEDGER_COLUMNS
 from apps.billing.parsers.detect import open_reader
+from apps.billing.parsers.digest import RowDigest
 from apps.billing.parsers.prefetch import prefetch
+from apps.billing.services.import_counters import Progress, Totals, decimal_text
 from apps.common.clock import utcnow
-from apps.common.errors import CostgovError, InputFileError
+from apps.common.errors import CostgovError, InputFileError, SourceUnavailable
 from apps.common.sql import load_sql
 
 logger = logging.getLogger(__name__)
 
-METRICS = ("billed_cost", "effective_cost", "list_cost")
 COPY_STAGE = "COPY billing_stage_line_item ({}) FROM STDIN WITH (FORMAT csv)".format(
     ", ".join(LEDGER_COLUMNS)
 )
 CSV_OPTIONS = pacsv.WriteOptions(include_header=False)
-PROGRESS_EVERY_S = 1.0  # rows_done updates: each one is a commit, so not per batch
 
 
 class TotalsMismatch(CostgovError):
     """Stored totals differ from the file's totals; the swap is rolled back."""
-
-
-@dataclass
-class _Totals:
-    """Running sums per (period, currency): ``{(period, currency): {metric: Decimal, rows: n}}``."""
-
-    sums: dict = field(default_factory=lambda: defaultdict(lambda: defaultdict(Decimal)))
-
-    def add_batch(self, batch: pa.RecordBatch) -> None:
-        grouped = (
-            pa.Table.from_batches([batch])
-            .group_by(["billing_period_start", "billing_currency"])
-            .aggregate([*((m, "sum") for m in METRICS), ("billed_cost", "count")])
-        )
-        for row in grouped.to_pylist():
-            key = (row["billing_period_start"], row["billing_currency"])
-            for metric in METRICS:
-                self.sums[key][metric] += row[f"{metric}_sum"]
-            self.sums[key]["rows"] += row["billed_cost_count"]
-
-    def as_json(self) -> dict:
-        result: dict = {}
-        for (period, currency), sums in sorted(self.sums.items()):
-            result.setdefault(period.isoformat(), {})[currency] = {
-                **{metric: decimal_text(sums[metric]) for metric in METRICS},
-                "rows": int(sums["rows"]),
-            }
-        return result
-
-
-def decimal_text(value: Decimal) -> str:
-    """Exact, plain notation, no trailing zeros: ``Decimal('30.000')`` -> ``"30"``."""
-    text = format(value.normalize(), "f")
-    return "0" if text in ("-0", "0") else text
 
 
 def _sha256(path: Path) -> str:
@@ -103,6 +71,7 @@ def billing_import_create(
     source_name: str = "default",
     triggered_by: str,
     created_by: User | None = None,
+    connection: CloudConnection | None = None,
 ) -> BillingImport:
     """Record a pending import of ``paths`` (run it with ``billing_import_run``)."""
     if not paths:
@@ -117,16 +86,22 @@ def billing_import_create(
         file_paths=[str(path) for path in paths],
         triggered_by=triggered_by,
         created_by=created_by,
+        connection=connection,
     )
 
 
 def billing_import_run(
-    *, import_id: int, default_currency: str = "USD", now: datetime | None = None
+    *,
+    import_id: int,
+    default_currency: str = "USD",
+    skip_unchanged: bool = False,
+    now: datetime | None = None,
 ) -> BillingImport:
-    """Run a pending import. Returns the run, succeeded or failed; a second call is a no-op.
+    """Run a pending import. Returns the run, succeeded, skipped or failed; a second call is a
+    no-op.
 
-    Bad input does not raise: the run is marked failed with the message. Unexpected errors
-    mark it failed and are re-raised.
+    Bad input does not raise: the run is marked failed with the message. ``SourceUnavailable``
+    (a table that cannot be read now) and unexpected errors mark it failed and are re-raised.
     """
     claimed = BillingImport.objects.filter(pk=import_id, status=ImportStatus.PENDING).update(
         status=ImportStatus.RUNNING, started_at=now or utcnow()
@@ -135,7 +110,10 @@ def billing_import_run(
     if claimed != 1:
         return run
     try:
-        _execute(run, default_currency=default_currency)
+        _execute(run, default_currency=default_currency, skip_unchanged=skip_unchanged)
+    except SourceUnavailable as exc:
+        _fail(run, exc.message, exc.details)
+        raise
     except CostgovError as exc:
         _fail(run, exc.message, exc.details)
     except Exception as exc:
@@ -180,45 +158,91 @@ def _fail(run: BillingImport, message: str, details: object) -> None:
     )
 
 
-def _execute(run: BillingImport, *, default_currency: str) -> None:
-    totals = _Totals()
-    rows = 0
+def _execute(run: BillingImport, *, default_currency: str, skip_unchanged: bool) -> None:
+    totals = Totals()
+    progress = Progress(run.pk)
     formats = []
     checksums = {}
-    reported_at = time.monotonic()
     with connection.cursor() as cur:
         cur.execute(load_sql("billing", "create_stage_cost_line_item"))
-        for path_text, name in zip(run.file_paths, run.file_names, strict=True):
+        if run.location:
+            from apps.billing.bigquery import fetch_month  # lazy: google-cloud-bigquery
+
+            digest = RowDigest()
+            _stage(cur, digest.wrap(fetch_month(run.location)), totals, progress)
+            checksums[run.location] = digest.hexdigest()
+            formats.append(BillingFormat.GCP)
+            if progress.rows == 0:
+                _skip(run, "the invoice month has no rows in the table (yet)", checksums)
+                return
+        for path_text, name in zip(run.file_paths, _file_names(run), strict=True):
             path = Path(path_text)
             checksums[name] = _sha256(path)
             file_format, batches = open_reader(
                 path, name=name, file_format=run.format, default_currency=default_currency
             )
             formats.append(file_format)
-            file_rows = 0
-            for batch in prefetch(batches):
-                totals.add_batch(batch)
-                _copy_batch(cur, batch)
-                file_rows += batch.num_rows
-                rows += batch.num_rows
-                if time.monotonic() - reported_at >= PROGRESS_EVERY_S:
-                    BillingImport.objects.filter(pk=run.pk).update(rows_done=rows)
-                    reported_at = time.monotonic()
-            if file_rows == 0:
+            if _stage(cur, batches, totals, progress) == 0:
                 raise InputFileError("file has a header but no line items", file=name, row=2)
     source_totals = totals.as_json()
     BillingImport.objects.filter(pk=run.pk).update(
         sha256=checksums,
-        rows_done=rows,
-        rows_total=rows,
+        rows_done=progress.rows,
+        rows_total=progress.rows,
         format=formats[0] if len(set(formats)) == 1 else run.format,
         source_totals=source_totals,
         billing_periods=sorted(source_totals),
     )
+    if skip_unchanged:
+        same_as = _import_in_place(run, checksums, sorted(source_totals))
+        if same_as is not None:
+            _skip(run, f"same data as import {same_as}, which the ledger holds", checksums)
+            return
     _swap(run, source_totals)
     # The swap marked the run succeeded in its own transaction; record when it became durable
     # (after the commit, which for large imports is a noticeable part of the work).
     BillingImport.objects.filter(pk=run.pk).update(finished_at=utcnow())
+
+
+def _file_names(run: BillingImport) -> list[str]:
+    """Names of the run's files (a table run lists its location there, and has no files)."""
+    return [] if run.location else run.file_names
+
+
+def _stage(cur: object, batches: object, totals: Totals, progress: Progress) -> int:
+    """COPY every batch into the staging table; returns the number of rows staged."""
+    staged = 0
+    for batch in prefetch(batches):
+        totals.add_batch(batch)
+        _copy_batch(cur, batch)
+        staged += batch.num_rows
+        progress.add(batch.num_rows)
+    return staged
+
+
+def _import_in_place(run: BillingImport, checksums: dict, periods: list[str]) -> int | None:
+    """The id of the newest succeeded import of these periods in this source, when it read the
+    same data (same checksums, same periods) and no later import has touched those periods."""
+    touching = Q()
+    for period in periods:
+        touching |= Q(billing_periods__contains=[period])
+    latest = (
+        BillingImport.objects.filter(
+            touching, source_id=run.source_id, status=ImportStatus.SUCCEEDED
+        )
+        .exclude(pk=run.pk)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if latest is None or latest.sha256 != checksums or latest.billing_periods != periods:
+        return None
+    return latest.pk
+
+
+def _skip(run: BillingImport, note: str, checksums: dict) -> None:
+    BillingImport.objects.filter(pk=run.pk).update(
+        status=ImportStatus.SKIPPED, note=note, sha256=checksums, finished_at=utcnow()
+    )
 
 
 def _copy_batch(cur: object, batch: pa.RecordBatch) -> None:

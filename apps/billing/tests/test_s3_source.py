@@ -1,51 +1,17 @@
 """``import_billing s3://bucket/prefix`` against a local moto S3 server: latest manifest wins."""
 
 import json
-import socket
 import time
-from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 
-import boto3
 import pytest
 from django.core.management import call_command
-from moto.server import ThreadedMotoServer
 
 from apps.billing.models import CostLineItem
 from apps.billing.s3 import latest_manifests
+from apps.billing.tests.conftest import BUCKET
 from apps.billing.tests.factories import cur_row, write_csv
-
-BUCKET = "billing-exports"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
-
-
-@pytest.fixture
-def s3(s3_endpoint: str, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
-    monkeypatch.setenv("AWS_ENDPOINT_URL", s3_endpoint)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    client = boto3.client("s3")
-    client.create_bucket(Bucket=BUCKET)
-    yield client
-    for item in client.list_objects_v2(Bucket=BUCKET).get("Contents", []):
-        client.delete_object(Bucket=BUCKET, Key=item["Key"])
-    client.delete_bucket(Bucket=BUCKET)
 
 
 def _deliver(client, tmp_path: Path, folder: str, assembly: str, period: str, cost: str) -> None:  # noqa: ANN001

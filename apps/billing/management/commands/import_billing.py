@@ -7,16 +7,24 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.billing.choices import BillingFormat, ImportStatus
+from apps.billing.models import BillingImport
 from apps.billing.services.billing_import import billing_import_file, decimal_text
-from apps.billing.sources import display_names, resolve_files
+from apps.billing.services.billing_import_table import billing_import_table
+from apps.billing.sources import display_names, is_table_location, resolve_files
 from apps.common.errors import CostgovError
 
 
 class Command(BaseCommand):
-    help = "Import an AWS CUR, CUR 2.0, GCP or FOCUS export (a file, a folder or s3://…)."
+    help = (
+        "Import an AWS CUR, CUR 2.0, GCP or FOCUS export (a file, a folder or s3://…), "
+        "or one invoice month of a GCP billing export table (bq://…?month=YYYYMM)."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("location", help="file, folder or s3://bucket/prefix")
+        parser.add_argument(
+            "location",
+            help="file, folder, s3://bucket/prefix or bq://project.dataset.table?month=YYYYMM",
+        )
         parser.add_argument(
             "--format",
             default=BillingFormat.AUTO,
@@ -27,18 +35,19 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print a JSON summary")
 
     def handle(self, *args: object, **options: object) -> None:
+        location = str(options["location"])
         try:
-            with resolve_files(str(options["location"])) as files:
-                run = billing_import_file(
-                    paths=files,
-                    names=display_names(files),
-                    file_format=str(options["format"]),
-                    source_name=str(options["source"]),
-                    triggered_by="command",
-                    default_currency=str(options["currency"]),
+            if is_table_location(location):
+                run = billing_import_table(
+                    location=location, source_name=str(options["source"]), triggered_by="command"
                 )
+            else:
+                run = self._import_files(location, options)
         except CostgovError as exc:
             raise CommandError(exc.message) from exc
+        if run.status == ImportStatus.SKIPPED:
+            self.stdout.write(f"import {run.pk}: skipped, {run.note}")
+            return
         if run.status != ImportStatus.SUCCEEDED:
             raise CommandError(f"import {run.pk} failed: {run.error}")
         totals: dict[str, str] = {}
@@ -58,6 +67,17 @@ class Command(BaseCommand):
                 f"import {run.pk}: {run.rows_total} rows, periods "
                 f"{', '.join(run.billing_periods)}, billed "
                 + ", ".join(f"{value} {currency}" for currency, value in totals.items())
+            )
+
+    def _import_files(self, location: str, options: dict) -> BillingImport:
+        with resolve_files(location) as files:
+            return billing_import_file(
+                paths=files,
+                names=display_names(files),
+                file_format=str(options["format"]),
+                source_name=str(options["source"]),
+                triggered_by="command",
+                default_currency=str(options["currency"]),
             )
 
 
