@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.billing",
     "apps.telemetry",
     "apps.attribution",
+    "apps.reports",
     "apps.demo",
 ]
 
@@ -139,6 +140,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": cron_schedule("PRICE_IMPORT_GCP_CRON", "47 3 * * mon"),
         "kwargs": {"provider": "gcp"},
     },
+    # Weekly owner reports go out Monday 08:00-08:59 in each team's time zone: check hourly.
+    "reports-weekly-send-due": {
+        "task": "reports.weekly_reports_send_due",
+        "schedule": cron_schedule("REPORTS_WEEKLY_CRON", "5 * * * *"),
+    },
+    "reports-budget-alerts": {
+        "task": "reports.budget_alerts_check",
+        "schedule": cron_schedule("REPORTS_BUDGET_ALERTS_CRON", "20 * * * *"),
+    },
 }
 
 # --- Price-book importers (apps/catalog/services/price_import_*.py) ---------------------
@@ -182,6 +192,8 @@ WHITENOISE_USE_FINDERS = True
 
 # --- Email -------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = "costgov <costgov@localhost>"
+# Absolute links in emails (weekly reports, budget alerts) start with this.
+COSTGOV_BASE_URL = env_str("COSTGOV_BASE_URL", "http://127.0.0.1:8000")
 globals().update(email_from_url(env_str("EMAIL_URL") or "console://"))
 
 # --- API -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("apps.billing.api.urls")),
     path("", include("apps.telemetry.api.urls")),
     path("", include("apps.attribution.api.urls")),
+    path("reports/", include("apps.reports.api.urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("reports/", include("apps.reports.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("api/v1/", include(api_v1)),

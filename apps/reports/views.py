@@ -1,0 +1,122 @@
+"""Server-rendered dashboards, printable statements and the weekly report preview."""
+
+import base64
+from datetime import date, timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from apps.accounts.access import access_for_request
+from apps.accounts.selectors import team_list
+from apps.attribution.models import CostAllocation
+from apps.common.errors import NotFound
+from apps.reports.charts import finance_charts, owner_charts
+from apps.reports.jsonable import jsonable
+from apps.reports.selectors import finance_summary, owner_summary, team_for_access
+from apps.reports.statements import statement_get
+from apps.reports.weekly import weekly_chart_png, weekly_report_context
+
+
+def _month(request: HttpRequest) -> date:
+    raw = request.GET.get("month") or request.GET.get("period")
+    if raw:
+        try:
+            return date.fromisoformat(f"{raw}-01")
+        except ValueError as exc:
+            raise Http404("Use ?month=YYYY-MM.") from exc
+    latest = CostAllocation.objects.aggregate(day=Max("day"))["day"]
+    return (latest or timezone.now().date()).replace(day=1)
+
+
+def _team(request: HttpRequest, team_id: int | str | None) -> object:
+    access = access_for_request(request)
+    if team_id in (None, ""):
+        first = team_list(access=access).first()
+        if first is None:
+            raise Http404("You belong to no team.")
+        return first
+    try:
+        return team_for_access(access=access, team_id=int(team_id))
+    except (NotFound, ValueError) as exc:
+        raise Http404("No such team.") from exc
+
+
+@login_required
+def reports_home(request: HttpRequest) -> HttpResponse:
+    if access_for_request(request).sees_all_teams:
+        return redirect("reports-finance")
+    return redirect("reports-owner")
+
+
+@login_required
+def finance_dashboard(request: HttpRequest) -> HttpResponse:
+    """Cost by team and cost center, trend, treemap, shares, savings, movers, budgets."""
+    access = access_for_request(request)
+    if not access.sees_all_teams:
+        raise PermissionDenied
+    month = _month(request)
+    summary = finance_summary(access=access, month_start=month, as_of=timezone.now().date())
+    context = {
+        "summary": summary,
+        "month": month,
+        "charts": jsonable(finance_charts(summary)),
+        "unallocated": next(c for c in summary["by_category"] if c["category"] == "unallocated"),
+        "idle": next(c for c in summary["by_category"] if c["category"] == "idle"),
+        # Sections from other apps (open anomalies, recommendations) register here at integration.
+        "extra_sections": [],
+    }
+    return render(request, "reports/finance.html", context)
+
+
+@login_required
+def owner_dashboard(request: HttpRequest) -> HttpResponse:
+    """A team's endpoints: daily cost, cost per 1k tokens, idle share."""
+    access = access_for_request(request)
+    team = _team(request, request.GET.get("team"))
+    month = _month(request)
+    summary = owner_summary(access=access, team_id=team.id, month_start=month)
+    context = {
+        "summary": summary,
+        "month": month,
+        "teams": team_list(access=access),
+        "charts": jsonable(owner_charts(summary)),
+        "extra_sections": [],
+    }
+    return render(request, "reports/owner.html", context)
+
+
+@login_required
+def statement_page(request: HttpRequest, team_id: int, period: str) -> HttpResponse:
+    """The printable chargeback statement of a team and month."""
+    team = _team(request, team_id)
+    try:
+        period_start = date.fromisoformat(f"{period}-01")
+    except ValueError as exc:
+        raise Http404("Use YYYY-MM.") from exc
+    statement = statement_get(team=team, period_start=period_start)
+    return render(request, "reports/statement.html", {"st": statement, "team": team})
+
+
+@login_required
+def weekly_preview(request: HttpRequest, team_id: int) -> HttpResponse:
+    """The weekly email as it is sent, with the chart inlined as a data: URI instead of cid:."""
+    access = access_for_request(request)
+    team = _team(request, team_id)
+    raw = request.GET.get("week")
+    today = timezone.now().date()
+    try:
+        week_start = date.fromisoformat(raw) if raw else today - timedelta(days=today.weekday() + 7)
+    except ValueError as exc:
+        raise Http404("Use ?week=YYYY-MM-DD.") from exc
+    week_start -= timedelta(days=week_start.weekday())
+    context = weekly_report_context(team=team, week_start=week_start, access=access)
+    png = base64.b64encode(weekly_chart_png(context)).decode()
+    return render(
+        request,
+        "reports/weekly_email.html",
+        {**context, "chart_src": f"data:image/png;base64,{png}"},
+    )
