@@ -89,7 +89,7 @@ def _adjustments(*, team: Team, period_start: date, currency: str) -> list[dict]
         # Adjustments for the same month already carried by later closed statements.
         for later in closed.values():
             for adj in later.content.get("adjustments", []):
-                if adj["source_period"] == month.isoformat():
+                if adj["source_period"] == month.strftime("%Y-%m"):
                     for metric in AMOUNTS:
                         carried[metric] += Decimal(adj[metric])
         now = current.get(month, {})
@@ -97,7 +97,7 @@ def _adjustments(*, team: Team, period_start: date, currency: str) -> list[dict]
         if any(delta.values()):
             lines.append(
                 {
-                    "source_period": month.isoformat(),
+                    "source_period": month.strftime("%Y-%m"),
                     "description": f"Restatement of {month:%Y-%m} after its close",
                     **{m: dec(delta[m]) for m in AMOUNTS},
                 }
