@@ -1,7 +1,7 @@
 import pytest
 
 from apps.reports.models import Budget
-from apps.reports.tests.conftest import JAN
+from apps.reports.tests.builders import JAN
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/reports/budgets"

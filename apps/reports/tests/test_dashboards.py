@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from apps.reports.models import Budget
-from apps.reports.tests.conftest import FEB, JAN
+from apps.reports.tests.builders import FEB, JAN
 from apps.reports.tests.figures import assert_page_matches_api
 
 pytestmark = pytest.mark.django_db

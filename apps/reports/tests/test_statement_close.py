@@ -9,7 +9,7 @@ from apps.common.errors import ValidationFailed
 from apps.reports.models import Statement
 from apps.reports.services.statement_close import month_close, statement_close
 from apps.reports.statements import content_sha256, statement_build, statement_get
-from apps.reports.tests.conftest import FEB, JAN
+from apps.reports.tests.builders import FEB, JAN
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2024, 3, 10, 12, tzinfo=UTC)
