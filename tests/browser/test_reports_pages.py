@@ -4,6 +4,7 @@ import csv
 import io
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -74,7 +75,7 @@ def test_finance_csv_export_downloads_and_parses(page_for, live_server, world, f
         page.click("text=Chargeback CSV")
     download = download_info.value
     assert download.suggested_filename == "chargeback-2024-01.csv"
-    rows = list(csv.DictReader(io.StringIO(open(download.path()).read())))
+    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text())))
     totals = {r["team"]: r["billed_cost"] for r in rows if r["kind"] == "total"}
     assert totals == {"search": "12.82", "assistant": "4.35"}
     assert errors == []

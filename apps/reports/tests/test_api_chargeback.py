@@ -37,7 +37,9 @@ def test_csv_export_has_lines_shared_rules_and_a_rounded_total(client_for, finan
     assert "chargeback-2024-01.csv" in response["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     kinds = [r["kind"] for r in rows]
-    assert kinds.count("line") == 3 and "shared_rule" in kinds and kinds[-1] == "total"
+    assert kinds.count("line") == 3
+    assert "shared_rule" in kinds
+    assert kinds[-1] == "total"
     assert Decimal(rows[-1]["billed_cost"]) == Decimal("12.82")
 
 

@@ -35,14 +35,12 @@ def test_the_hourly_check_sends_each_due_team_once(world, settings, mailoutbox):
 
 @pytest.mark.django_db(transaction=True)
 def test_weekly_email_goes_through_smtp_from_a_real_worker_once(world, settings, owner_user):
-    with smtp_server(settings) as inbox:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-            first = weekly_report_send_task.delay(world["team_a"].id, WEEK.isoformat()).get(
-                timeout=60
-            )
-            second = weekly_report_send_task.delay(world["team_a"].id, WEEK.isoformat()).get(
-                timeout=60
-            )
+    with (
+        smtp_server(settings) as inbox,
+        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30),
+    ):
+        first = weekly_report_send_task.delay(world["team_a"].id, WEEK.isoformat()).get(timeout=60)
+        second = weekly_report_send_task.delay(world["team_a"].id, WEEK.isoformat()).get(timeout=60)
     assert first == second
     assert len(inbox.messages) == 1
     message = inbox.messages[0]
@@ -50,7 +48,8 @@ def test_weekly_email_goes_through_smtp_from_a_real_worker_once(world, settings,
     html = message.get_body(("html",)).get_content()
     text = message.get_body(("plain",)).get_content()
     assert 'src="cid:weekly-chart"' in html
-    assert "Cost last week: 11.70" in text and "rank: 11.70" in text
+    assert "Cost last week: 11.70" in text
+    assert "rank: 11.70" in text
     images = [p for p in message.walk() if p.get_content_type() == "image/png"]
     assert images[0]["Content-ID"] == "<weekly-chart>"
     assert images[0].get_content()[:8] == b"\x89PNG\r\n\x1a\n"
