@@ -194,6 +194,8 @@ WHITENOISE_USE_FINDERS = True
 DEFAULT_FROM_EMAIL = "costgov <costgov@localhost>"
 # Absolute links in emails (weekly reports, budget alerts) start with this.
 COSTGOV_BASE_URL = env_str("COSTGOV_BASE_URL", "http://127.0.0.1:8000")
+# Report figures are cached this many seconds at most (0 disables; see apps/reports/cache.py).
+REPORTS_CACHE_SECONDS = env_int("REPORTS_CACHE_SECONDS", 300)
 globals().update(email_from_url(env_str("EMAIL_URL") or "console://"))
 
 # --- API -------------------------------------------------------------------------------

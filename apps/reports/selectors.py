@@ -6,7 +6,6 @@ display edge (``round_display``).
 """
 
 from collections import defaultdict
-from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -203,19 +202,33 @@ def finance_summary(
     }
 
 
+def team_endpoint_days(
+    *, team_id: int, start: date, end: date, currency: str = "USD"
+) -> list[dict]:
+    """Per endpoint of the team and UTC day: cost (usage + idle), idle cost, requests, tokens."""
+    return _fetch(
+        "select_team_endpoint_days",
+        {"team_id": team_id, "start": start, "end": end, "currency": currency},
+    )
+
+
+def per_1k(cost: Decimal, tokens: int) -> Decimal | None:
+    """Cost per 1,000 tokens to 10 places; None without tokens."""
+    if not tokens:
+        return None
+    return (cost * 1000 / tokens).quantize(Decimal("1E-10"))
+
+
 def owner_summary(
     *, access: Access, team_id: int, month_start: date, currency: str = "USD"
 ) -> dict:
     """One team's endpoints for a month: daily cost, cost per 1k tokens and idle share."""
-    from apps.attribution.selectors import unit_costs_by_endpoint_day
-
     team = team_for_access(access=access, team_id=team_id)
-    scoped = replace(access, team_ids=frozenset({team.id}))
-    rows = unit_costs_by_endpoint_day(access=scoped, start=month_start, end=next_month(month_start))
+    rows = team_endpoint_days(
+        team_id=team.id, start=month_start, end=next_month(month_start), currency=currency
+    )
     endpoints: dict[str, dict] = {}
     for row in rows:
-        if row["currency"] != currency:
-            continue
         entry = endpoints.setdefault(
             row["endpoint"],
             {
@@ -229,21 +242,17 @@ def owner_summary(
         )
         entry["cost"] += row["cost"]
         entry["idle_cost"] += row["idle_cost"]
-        entry["tokens"] += row["input_tokens"] + row["output_tokens"]
-        entry["requests"] += row["requests"]
+        entry["tokens"] += int(row["tokens"])
+        entry["requests"] += int(row["requests"])
         entry["daily"].append(
             {
                 "day": row["day"],
                 "cost": row["cost"],
-                "cost_per_1k_tokens": row["cost_per_1k_tokens"],
+                "cost_per_1k_tokens": per_1k(row["cost"], int(row["tokens"])),
             }
         )
     for entry in endpoints.values():
-        entry["cost_per_1k_tokens"] = (
-            (entry["cost"] * 1000 / entry["tokens"]).quantize(Decimal("1E-10"))
-            if entry["tokens"]
-            else None
-        )
+        entry["cost_per_1k_tokens"] = per_1k(entry["cost"], entry["tokens"])
         entry["idle_share"] = share(entry["idle_cost"], entry["cost"])
     total = sum((e["cost"] for e in endpoints.values()), Decimal(0))
     idle = sum((e["idle_cost"] for e in endpoints.values()), Decimal(0))

@@ -14,6 +14,7 @@ from apps.accounts.access import access_for_request
 from apps.accounts.selectors import team_list
 from apps.attribution.models import CostAllocation
 from apps.common.errors import NotFound
+from apps.reports.cache import cached, scope_key
 from apps.reports.charts import finance_charts, owner_charts
 from apps.reports.jsonable import jsonable
 from apps.reports.selectors import finance_summary, owner_summary, team_for_access
@@ -59,11 +60,17 @@ def finance_dashboard(request: HttpRequest) -> HttpResponse:
     if not access.sees_all_teams:
         raise PermissionDenied
     month = _month(request)
-    summary = finance_summary(access=access, month_start=month, as_of=timezone.now().date())
+    today = timezone.now().date()
+
+    def compute() -> tuple[dict, object]:
+        summary = finance_summary(access=access, month_start=month, as_of=today)
+        return summary, jsonable(finance_charts(summary))
+
+    summary, charts = cached("finance-page", (month, today, scope_key(access.team_ids)), compute)
     context = {
         "summary": summary,
         "month": month,
-        "charts": jsonable(finance_charts(summary)),
+        "charts": charts,
         "unallocated": next(c for c in summary["by_category"] if c["category"] == "unallocated"),
         "idle": next(c for c in summary["by_category"] if c["category"] == "idle"),
         # Sections from other apps (open anomalies, recommendations) register here at integration.
@@ -78,12 +85,17 @@ def owner_dashboard(request: HttpRequest) -> HttpResponse:
     access = access_for_request(request)
     team = _team(request, request.GET.get("team"))
     month = _month(request)
-    summary = owner_summary(access=access, team_id=team.id, month_start=month)
+
+    def compute() -> tuple[dict, object]:
+        summary = owner_summary(access=access, team_id=team.id, month_start=month)
+        return summary, jsonable(owner_charts(summary))
+
+    summary, charts = cached("owner-page", (team.id, month), compute)
     context = {
         "summary": summary,
         "month": month,
         "teams": team_list(access=access),
-        "charts": jsonable(owner_charts(summary)),
+        "charts": charts,
         "extra_sections": [],
     }
     return render(request, "reports/owner.html", context)
@@ -97,7 +109,11 @@ def statement_page(request: HttpRequest, team_id: int, period: str) -> HttpRespo
         period_start = date.fromisoformat(f"{period}-01")
     except ValueError as exc:
         raise Http404("Use YYYY-MM.") from exc
-    statement = statement_get(team=team, period_start=period_start)
+    statement = cached(
+        "statement",
+        (team.id, period_start),
+        lambda: statement_get(team=team, period_start=period_start),
+    )
     return render(request, "reports/statement.html", {"st": statement, "team": team})
 
 
@@ -113,8 +129,12 @@ def weekly_preview(request: HttpRequest, team_id: int) -> HttpResponse:
     except ValueError as exc:
         raise Http404("Use ?week=YYYY-MM-DD.") from exc
     week_start -= timedelta(days=week_start.weekday())
-    context = weekly_report_context(team=team, week_start=week_start, access=access)
-    png = base64.b64encode(weekly_chart_png(context)).decode()
+
+    def compute() -> tuple[dict, str]:
+        context = weekly_report_context(team=team, week_start=week_start, access=access)
+        return context, base64.b64encode(weekly_chart_png(context)).decode()
+
+    context, png = cached("weekly-preview", (team.id, week_start), compute)
     return render(
         request,
         "reports/weekly_email.html",

@@ -6,7 +6,6 @@ sending time follows the team's time zone.
 
 import io
 from collections import defaultdict
-from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -14,25 +13,25 @@ from django.conf import settings
 
 from apps.accounts.access import Access
 from apps.accounts.models import Team
-from apps.reports.selectors import share
+from apps.common.errors import NotFound
+from apps.reports.selectors import share, team_endpoint_days
 
 TOP_ENDPOINTS = 5
 
 
 def weekly_report_context(*, team: Team, week_start: date, access: Access) -> dict:
     """Everything the weekly email shows for ``team`` and the week starting ``week_start``."""
-    from apps.attribution.selectors import unit_costs_by_endpoint_day
-
-    scoped = replace(access, team_ids=frozenset({team.id}))
+    if not access.sees_team(team.id):
+        raise NotFound("No such team.")
     previous_start = week_start - timedelta(days=7)
     week_end = week_start + timedelta(days=7)
-    rows = unit_costs_by_endpoint_day(access=scoped, start=previous_start, end=week_end)
+    rows = team_endpoint_days(team_id=team.id, start=previous_start, end=week_end)
     daily = {previous_start + timedelta(days=i): Decimal(0) for i in range(14)}
     daily_tokens: dict[date, int] = defaultdict(int)
     by_endpoint: dict[str, Decimal] = defaultdict(Decimal)
     for row in rows:
         daily[row["day"]] += row["cost"]
-        daily_tokens[row["day"]] += row["input_tokens"] + row["output_tokens"]
+        daily_tokens[row["day"]] += int(row["tokens"])
         if row["day"] >= week_start:
             by_endpoint[row["endpoint"]] += row["cost"]
     this_week = sum((v for d, v in daily.items() if d >= week_start), Decimal(0))

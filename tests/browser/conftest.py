@@ -36,3 +36,8 @@ def chromium() -> Iterator[object]:
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(autouse=True)
+def _no_report_cache(settings) -> None:
+    settings.REPORTS_CACHE_SECONDS = 0

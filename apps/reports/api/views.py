@@ -1,3 +1,4 @@
+from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -19,6 +20,7 @@ from apps.reports.api.serializers import (
     OwnerQuerySerializer,
     StatementCloseInputSerializer,
 )
+from apps.reports.cache import cached, scope_key
 from apps.reports.jsonable import jsonable
 from apps.reports.selectors import budget_list, finance_summary, owner_summary, team_for_access
 from apps.reports.services.statement_close import month_close, statement_close
@@ -43,14 +45,25 @@ class ChargebackView(APIView):
             teams = [team_for_access(access=access, team_id=query.validated_data["team"])]
         else:
             teams = list(access.filter_teams(Team.objects.order_by("name"), field="id"))
-        data = {
-            "period": period.strftime("%Y-%m"),
-            "statements": [statement_get(team=team, period_start=period) for team in teams],
-        }
-        response = Response(data)
-        if request.accepted_renderer.format in {"csv", "xlsx"}:
-            name = f"chargeback-{data['period']}.{request.accepted_renderer.format}"
-            response["Content-Disposition"] = f'attachment; filename="{name}"'
+        team_ids = tuple(team.id for team in teams)
+        renderer = request.accepted_renderer
+
+        def compute() -> dict:
+            return {
+                "period": period.strftime("%Y-%m"),
+                "statements": [statement_get(team=team, period_start=period) for team in teams],
+            }
+
+        if renderer.format not in {"csv", "xlsx"}:
+            return Response(cached("chargeback", (period, team_ids), compute))
+        body = cached(
+            f"chargeback-{renderer.format}",
+            (period, team_ids),
+            lambda: renderer.render(compute()),
+        )
+        response = HttpResponse(body, content_type=renderer.media_type)
+        name = f"chargeback-{period:%Y-%m}.{renderer.format}"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
 
 
@@ -104,12 +117,14 @@ class FinanceSummaryView(APIView):
         access = access_for_request(request)
         if not access.sees_all_teams:
             raise PermissionDenied("The finance dashboard covers every team.")
-        summary = finance_summary(
-            access=access,
-            month_start=query.validated_data["month"],
-            as_of=timezone.now().date(),
+        month, today = query.validated_data["month"], timezone.now().date()
+        return Response(
+            cached(
+                "finance-json",
+                (month, today, scope_key(access.team_ids)),
+                lambda: jsonable(finance_summary(access=access, month_start=month, as_of=today)),
+            )
         )
-        return Response(jsonable(summary))
 
 
 class OwnerSummaryView(APIView):
@@ -119,12 +134,16 @@ class OwnerSummaryView(APIView):
     def get(self, request: Request) -> Response:
         query = OwnerQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        summary = owner_summary(
-            access=access_for_request(request),
-            team_id=query.validated_data["team"],
-            month_start=query.validated_data["month"],
+        access = access_for_request(request)
+        team = team_for_access(access=access, team_id=query.validated_data["team"])
+        month = query.validated_data["month"]
+        return Response(
+            cached(
+                "owner-json",
+                (team.id, month),
+                lambda: jsonable(owner_summary(access=access, team_id=team.id, month_start=month)),
+            )
         )
-        return Response(jsonable(summary))
 
 
 class BudgetViewSet(viewsets.ModelViewSet):
