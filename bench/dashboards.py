@@ -204,13 +204,17 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--budget-ms", type=float, default=300.0)
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--reuse-db", action="store_true", help="measure a database kept by --keep-db"
+    )
     args = parser.parse_args()
 
     base = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/costgov")
     admin_url, bench_url, name = _urls(base)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+    if not args.reuse_db:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = bench_url
     os.environ["CACHE_KEY_PREFIX"] = f"bench-{os.getpid()}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "costgov.settings")
@@ -232,14 +236,19 @@ def main() -> int:
         call_command("migrate", verbosity=0)
         started = time.perf_counter()
         with connection.cursor() as cur:
-            for statement in split_statements(GENERATE_SQL):
-                cur.execute(statement, {"endpoints": args.endpoints, "buckets": BUCKET_COUNT})
+            if not args.reuse_db:
+                for statement in split_statements(GENERATE_SQL):
+                    cur.execute(statement, {"endpoints": args.endpoints, "buckets": BUCKET_COUNT})
             cur.execute("SELECT COUNT(*) FROM attribution_costallocation")
             allocations = cur.fetchone()[0]
             cur.execute("SELECT COUNT(*) FROM telemetry_telemetryrolluphourly")
             rollups = cur.fetchone()[0]
-        finance = User.objects.create_user("bench-fin", "fin@example.com", "x", role="finance")
-        owner = User.objects.create_user("bench-owner", "own@example.com", "x", role="owner")
+        finance, _ = User.objects.get_or_create(
+            username="bench-fin", defaults={"email": "fin@example.com", "role": "finance"}
+        )
+        owner, _ = User.objects.get_or_create(
+            username="bench-owner", defaults={"email": "own@example.com", "role": "owner"}
+        )
         team = Team.objects.get(name="team-0")
         team.members.add(owner)
         month_close(

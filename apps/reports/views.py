@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Max
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from apps.accounts.access import access_for_request
 from apps.accounts.selectors import team_list
@@ -62,20 +64,26 @@ def finance_dashboard(request: HttpRequest) -> HttpResponse:
     month = _month(request)
     today = timezone.now().date()
 
-    def compute() -> tuple[dict, object]:
+    def compute() -> str:
         summary = finance_summary(access=access, month_start=month, as_of=today)
-        return summary, jsonable(finance_charts(summary))
+        context = {
+            "summary": summary,
+            "month": month,
+            "charts": jsonable(finance_charts(summary)),
+            "unallocated": next(
+                c for c in summary["by_category"] if c["category"] == "unallocated"
+            ),
+            "idle": next(c for c in summary["by_category"] if c["category"] == "idle"),
+            # Sections from other apps (open anomalies, recommendations) register here.
+            "extra_sections": [],
+        }
+        return render_to_string("reports/finance_body.html", context)
 
-    summary, charts = cached("finance-page", (month, today, scope_key(access.team_ids)), compute)
-    context = {
-        "summary": summary,
-        "month": month,
-        "charts": charts,
-        "unallocated": next(c for c in summary["by_category"] if c["category"] == "unallocated"),
-        "idle": next(c for c in summary["by_category"] if c["category"] == "idle"),
-        # Sections from other apps (open anomalies, recommendations) register here at integration.
-        "extra_sections": [],
-    }
+    # The page body depends only on the month, the visible teams and the data, so it is cached
+    # as HTML; the frame (user name, sign-out form) is rendered per request.
+    # Our own rendered template, so safe; the cache may hand it back as plain str.
+    body = mark_safe(cached("finance-page", (month, today, scope_key(access.team_ids)), compute))  # noqa: S308
+    context = {"month": month, "body": body}
     return render(request, "reports/finance.html", context)
 
 
@@ -86,17 +94,21 @@ def owner_dashboard(request: HttpRequest) -> HttpResponse:
     team = _team(request, request.GET.get("team"))
     month = _month(request)
 
-    def compute() -> tuple[dict, object]:
+    def compute() -> str:
         summary = owner_summary(access=access, team_id=team.id, month_start=month)
-        return summary, jsonable(owner_charts(summary))
+        context = {
+            "summary": summary,
+            "month": month,
+            "charts": jsonable(owner_charts(summary)),
+            "extra_sections": [],
+        }
+        return render_to_string("reports/owner_body.html", context)
 
-    summary, charts = cached("owner-page", (team.id, month), compute)
     context = {
-        "summary": summary,
+        "summary": {"team": team.name, "team_id": team.id, "currency": "USD"},
         "month": month,
         "teams": team_list(access=access),
-        "charts": charts,
-        "extra_sections": [],
+        "body": mark_safe(cached("owner-page", (team.id, month), compute)),  # noqa: S308
     }
     return render(request, "reports/owner.html", context)
 
@@ -109,12 +121,16 @@ def statement_page(request: HttpRequest, team_id: int, period: str) -> HttpRespo
         period_start = date.fromisoformat(f"{period}-01")
     except ValueError as exc:
         raise Http404("Use YYYY-MM.") from exc
-    statement = cached(
-        "statement",
+    body = cached(
+        "statement-page",
         (team.id, period_start),
-        lambda: statement_get(team=team, period_start=period_start),
+        lambda: render_to_string(
+            "reports/statement_body.html",
+            {"st": statement_get(team=team, period_start=period_start)},
+        ),
     )
-    return render(request, "reports/statement.html", {"st": statement, "team": team})
+    context = {"body": mark_safe(body), "team": team, "period": period}  # noqa: S308
+    return render(request, "reports/statement.html", context)
 
 
 @login_required
@@ -130,13 +146,11 @@ def weekly_preview(request: HttpRequest, team_id: int) -> HttpResponse:
         raise Http404("Use ?week=YYYY-MM-DD.") from exc
     week_start -= timedelta(days=week_start.weekday())
 
-    def compute() -> tuple[dict, str]:
+    def compute() -> str:
         context = weekly_report_context(team=team, week_start=week_start, access=access)
-        return context, base64.b64encode(weekly_chart_png(context)).decode()
+        png = base64.b64encode(weekly_chart_png(context)).decode()
+        return render_to_string(
+            "reports/weekly_email.html", {**context, "chart_src": f"data:image/png;base64,{png}"}
+        )
 
-    context, png = cached("weekly-preview", (team.id, week_start), compute)
-    return render(
-        request,
-        "reports/weekly_email.html",
-        {**context, "chart_src": f"data:image/png;base64,{png}"},
-    )
+    return HttpResponse(cached("weekly-preview", (team.id, week_start), compute))

@@ -156,6 +156,16 @@ class BudgetViewSet(viewsets.ModelViewSet):
     def get_queryset(self):  # noqa: ANN201
         return budget_list(access=access_for_request(self.request))
 
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        # Budgets are part of the report data fingerprint, so an edit shows at once.
+        scope = scope_key(access_for_request(request).team_ids)
+        data = cached(
+            "budget-list",
+            (scope, request.build_absolute_uri()),
+            lambda: super(BudgetViewSet, self).list(request, *args, **kwargs).data,
+        )
+        return Response(data)
+
     def check_permissions(self, request: Request) -> None:
         super().check_permissions(request)
         if (

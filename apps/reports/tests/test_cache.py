@@ -49,3 +49,23 @@ def test_the_cache_never_crosses_teams(client_for, owner_user, owner_b_user, wor
     theirs = client_for(owner_b_user).get(url, {"period": "2024-01"}).json()["statements"]
     assert [s["team"] for s in mine] == ["search"]
     assert [s["team"] for s in theirs] == ["assistant"]
+
+
+def test_cached_budget_list_shows_a_new_budget_at_once(client_for, finance_user, team_a, cache_on):
+    client = client_for(finance_user)
+    assert client.get("/api/v1/reports/budgets").json()["count"] == 0
+    body = {"team": team_a.id, "period": "2024-01", "amount": "5"}
+    assert client.post("/api/v1/reports/budgets", body, format="json").status_code == 201
+    assert client.get("/api/v1/reports/budgets").json()["count"] == 1
+
+
+def test_cached_pages_render_from_the_cache(client_for, finance_user, owner_user, world, cache_on):
+    for client, url in (
+        (client_for(finance_user), "/reports/finance?month=2024-01"),
+        (client_for(owner_user), "/reports/owner?month=2024-01"),
+        (client_for(owner_user), f"/reports/statements/{world['team_a'].id}/2024-01"),
+    ):
+        first = client.get(url).content
+        second = client.get(url).content
+        assert b'<table class="grid">' in second  # the cached body is HTML, not escaped text
+        assert first == second
