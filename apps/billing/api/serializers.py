@@ -1,5 +1,7 @@
 from decimal import Decimal
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.billing.choices import BillingFormat, CostMetric, Granularity
@@ -64,6 +66,7 @@ class CostQueryInputSerializer(serializers.Serializer):
         return attrs
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class ExactDecimalField(serializers.Field):
     """A decimal as an exact plain string without trailing zeros (``"0.3"``, ``"1E-24"`` never)."""
 

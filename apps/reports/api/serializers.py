@@ -1,10 +1,12 @@
 from datetime import date
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.reports.models import Budget
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2024-01"})
 class MonthField(serializers.Field):
     """A month as ``YYYY-MM``; the value is the month's first day."""
 
