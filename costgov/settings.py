@@ -196,6 +196,8 @@ DEFAULT_FROM_EMAIL = "costgov <costgov@localhost>"
 COSTGOV_BASE_URL = env_str("COSTGOV_BASE_URL", "http://127.0.0.1:8000")
 # Report figures are cached this many seconds at most (0 disables; see apps/reports/cache.py).
 REPORTS_CACHE_SECONDS = env_int("REPORTS_CACHE_SECONDS", 300)
+# How often each process re-reads the report data fingerprint (seconds; 0: every request).
+REPORTS_VERSION_SECONDS = env_int("REPORTS_VERSION_SECONDS", 2)
 globals().update(email_from_url(env_str("EMAIL_URL") or "console://"))
 
 # --- API -------------------------------------------------------------------------------

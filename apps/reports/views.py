@@ -35,13 +35,19 @@ def _month(request: HttpRequest) -> date:
     return (latest or timezone.now().date()).replace(day=1)
 
 
-def _team(request: HttpRequest, team_id: int | str | None) -> object:
+def _team(request: HttpRequest, team_id: int | str | None, teams: list | None = None) -> object:
+    """The requested team if visible (404 otherwise), or the caller's first team."""
     access = access_for_request(request)
     if team_id in (None, ""):
-        first = team_list(access=access).first()
+        first = teams[0] if teams else team_list(access=access).first()
         if first is None:
             raise Http404("You belong to no team.")
         return first
+    if teams is not None:
+        match = [t for t in teams if str(t.id) == str(team_id)]
+        if not match:
+            raise Http404("No such team.")
+        return match[0]
     try:
         return team_for_access(access=access, team_id=int(team_id))
     except (NotFound, ValueError) as exc:
@@ -91,7 +97,8 @@ def finance_dashboard(request: HttpRequest) -> HttpResponse:
 def owner_dashboard(request: HttpRequest) -> HttpResponse:
     """A team's endpoints: daily cost, cost per 1k tokens, idle share."""
     access = access_for_request(request)
-    team = _team(request, request.GET.get("team"))
+    teams = list(team_list(access=access))
+    team = _team(request, request.GET.get("team"), teams)
     month = _month(request)
 
     def compute() -> str:
@@ -107,7 +114,7 @@ def owner_dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "summary": {"team": team.name, "team_id": team.id, "currency": "USD"},
         "month": month,
-        "teams": team_list(access=access),
+        "teams": teams,
         "body": mark_safe(cached("owner-page", (team.id, month), compute)),  # noqa: S308
     }
     return render(request, "reports/owner.html", context)

@@ -17,6 +17,7 @@ URL = "/api/v1/reports/finance-summary"
 @pytest.fixture
 def cache_on(settings) -> None:
     settings.REPORTS_CACHE_SECONDS = 300
+    settings.REPORTS_VERSION_SECONDS = 0
 
 
 def test_a_cached_summary_costs_one_fingerprint_query(client_for, finance_user, world, cache_on):
