@@ -11,15 +11,19 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
 
 from apps.accounts.access import access_for_request
+from apps.accounts.choices import Scope
 from apps.accounts.selectors import team_list
 from apps.attribution.models import CostAllocation
-from apps.common.errors import NotFound
+from apps.common.errors import NotFound, ValidationFailed
 from apps.reports.cache import cached, scope_key
 from apps.reports.charts import finance_charts, owner_charts
 from apps.reports.jsonable import jsonable
+from apps.reports.models import Statement
 from apps.reports.selectors import finance_summary, owner_summary, team_for_access
+from apps.reports.services.statement_close import statement_close
 from apps.reports.statements import statement_get
 from apps.reports.weekly import weekly_chart_png, weekly_report_context
 
@@ -136,8 +140,33 @@ def statement_page(request: HttpRequest, team_id: int, period: str) -> HttpRespo
             {"st": statement_get(team=team, period_start=period_start)},
         ),
     )
-    context = {"body": mark_safe(body), "team": team, "period": period}  # noqa: S308
+    context = {
+        "body": mark_safe(body),  # noqa: S308 - our own rendered template
+        "team": team,
+        "period": period,
+        "can_close": access_for_request(request).sees_all_teams
+        and access_for_request(request).has_scope(Scope.INGEST_BILLING)
+        and not Statement.objects.filter(team=team, period_start=period_start).exists(),
+    }
     return render(request, "reports/statement.html", context)
+
+
+@login_required
+@require_POST
+def statement_close_page(request: HttpRequest, team_id: int, period: str) -> HttpResponse:
+    """Finance closes a team's month from the statement page (same service as the API)."""
+    access = access_for_request(request)
+    if not (access.sees_all_teams and access.has_scope(Scope.INGEST_BILLING)):
+        raise PermissionDenied
+    team = _team(request, team_id)
+    try:
+        period_start = date.fromisoformat(f"{period}-01")
+        statement_close(team_id=team.id, period_start=period_start, closed_by=request.user)
+    except ValueError as exc:
+        raise Http404("Use YYYY-MM.") from exc
+    except ValidationFailed as exc:
+        return HttpResponse(exc.message, status=400, content_type="text/plain")
+    return redirect("reports-statement", team_id=team.id, period=period)
 
 
 @login_required

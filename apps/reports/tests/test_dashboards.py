@@ -84,3 +84,16 @@ def test_weekly_preview_shows_the_email_with_an_inline_chart(client_for, owner_u
     assert page.status_code == 200
     assert b"data:image/png;base64," in page.content
     assert b'data-testid="week-cost">11.70<' in page.content
+
+
+def test_finance_closes_a_month_from_the_statement_page(
+    client_for, finance_user, owner_user, world
+):
+    url = f"/reports/statements/{world['team_a'].id}/2024-01"
+    assert client_for(owner_user).post(f"{url}/close").status_code == 403
+    finance = client_for(finance_user)
+    assert b"Close 2024-01" in finance.get(url).content
+    assert finance.post(f"{url}/close").status_code == 302
+    page = finance.get(url).content
+    assert b'data-testid="status">closed<' in page
+    assert b"Close 2024-01" not in page

@@ -111,3 +111,13 @@ def test_month_close_closes_every_team(world, finance_user):
     assert month_close(period_start=JAN, closed_by=finance_user, now=NOW)[0].pk in {
         s.pk for s in statements
     }
+
+
+def test_the_database_refuses_to_change_a_closed_statement(world, finance_user):
+    from django.db import IntegrityError, transaction
+
+    closed = statement_close(
+        team_id=world["team_a"].id, period_start=JAN, closed_by=finance_user, now=NOW
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Statement.objects.filter(pk=closed.pk).update(total_billed_cost=0)
