@@ -37,7 +37,7 @@ def statement_close(
     ).first()
     if existing is not None:
         return existing
-    if period_start > now.date().replace(day=1) or period_start == now.date().replace(day=1):
+    if period_start >= now.date().replace(day=1):
         raise ValidationFailed(f"{period_start:%Y-%m} has not ended yet; it cannot be closed.")
     content = statement_build(team=team, period_start=period_start, currency=currency)
     content["status"] = "closed"

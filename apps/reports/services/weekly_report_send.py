@@ -73,7 +73,11 @@ def weekly_report_send(
 
 
 def teams_due(*, now: datetime) -> list[tuple[int, date]]:
-    """(team id, last week's Monday) for teams whose local time is Monday 08:00-08:59."""
+    """(team id, last week's Monday) for teams whose local time is Monday, 08:00 or later.
+
+    The hourly check normally sends at 08:xx local time; a send that failed or a missed beat is
+    retried on the following hours of that Monday (sent reports are skipped by the caller).
+    """
     due = []
     for team_id, zone in Team.objects.values_list("id", "timezone"):
         try:
@@ -81,7 +85,7 @@ def teams_due(*, now: datetime) -> list[tuple[int, date]]:
         except zoneinfo.ZoneInfoNotFoundError:
             logger.warning("team %s has an unknown time zone %r; using UTC", team_id, zone)
             local = now.astimezone(zoneinfo.ZoneInfo("UTC"))
-        if local.weekday() == 0 and local.hour == SEND_HOUR:
+        if local.weekday() == 0 and local.hour >= SEND_HOUR:
             due.append((team_id, local.date() - timedelta(days=7)))
     return due
 
