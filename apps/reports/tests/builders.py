@@ -1,8 +1,9 @@
 """A two-team world allocated for January and February 2024 (hand-computable amounts).
 
-January: rank (search) 10 tagged + its 30% share of a 5.6720 pool (2160 of 7200 GPU-seconds),
-chat (assistant) the other 70%; tax 1.50 shared by direct cost; support 0.25 unallocated.
-February: rank 20 tagged, chat 7 tagged.
+January: rank (search) 10 on its own instance (billed 10, effective 8, list 12, matched by a
+catalog resource rule) plus 30% of a 5.6720 pool (2160 of 7200 GPU-seconds), chat (assistant)
+the other 70%; tax 1.50 shared in proportion to direct cost; support 0.25 stays unallocated.
+February: rank 20 and chat 7 on their own instances.
 """
 
 from datetime import date
@@ -20,7 +21,8 @@ JAN = date(2024, 1, 1)
 FEB = date(2024, 2, 1)
 
 
-def reports_world(team_a, team_b) -> dict:
+def reports_world(team_a: object, team_b: object) -> dict:
+    """Build and allocate the world; returns its endpoints and teams."""
     PriceBookEntryFactory(instance_type="g5.12xlarge", gpus_per_instance=4)
     rank = ModelEndpointFactory(name="rank", team=team_a)
     chat = ModelEndpointFactory(name="chat", team=team_b)

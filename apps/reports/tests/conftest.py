@@ -1,8 +1,6 @@
 import pytest
 
-from apps.reports.tests.builders import FEB, JAN, reports_world
-
-__all__ = ["FEB", "JAN"]
+from apps.reports.tests.builders import reports_world
 
 
 @pytest.fixture

@@ -58,7 +58,7 @@ def test_xlsx_export_opens_with_the_same_rows_as_csv(client_for, finance_user, w
     assert Decimal(xlsx_rows[-1][9]) == Decimal(csv_rows[-1][9])
 
 
-def test_chargeback_query_count_does_not_grow_with_teams(
+def test_chargeback_of_every_team_stays_within_its_query_budget(
     client_for, finance_user, world, django_assert_max_num_queries
 ):
     client = client_for(finance_user)
