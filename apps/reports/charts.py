@@ -3,6 +3,9 @@
 Values are decimal strings rounded to cents: plotly.js reads numeric strings, so no float is made.
 """
 
+from datetime import date, timedelta
+
+from apps.common.clock import next_month
 from apps.common.money import round_display
 
 LAYOUT = {"margin": {"l": 60, "r": 20, "t": 30, "b": 60}, "height": 320}
@@ -10,6 +13,12 @@ LAYOUT = {"margin": {"l": 60, "r": 20, "t": 30, "b": 60}, "height": 320}
 
 def _m(value: object) -> str:
     return str(round_display(value))
+
+
+def _month_axis(month_start: date) -> dict:
+    """A date axis spanning the whole month, so a month with few days of data still reads right."""
+    last = next_month(month_start) - timedelta(days=1)
+    return {"type": "date", "range": [month_start.isoformat(), last.isoformat()]}
 
 
 def finance_charts(summary: dict) -> dict:
@@ -40,7 +49,11 @@ def finance_charts(summary: dict) -> dict:
                     "y": [_m(d["billed_cost"]) for d in summary["daily"]],
                 }
             ],
-            "layout": {**LAYOUT, "title": {"text": "Daily cost"}},
+            "layout": {
+                **LAYOUT,
+                "title": {"text": "Daily cost"},
+                "xaxis": _month_axis(summary["month"]),
+            },
         },
         "treemap": {
             "data": [
@@ -103,14 +116,18 @@ def owner_charts(summary: dict) -> dict:
             "data": [
                 {
                     "type": "scatter",
-                    "mode": "lines",
+                    "mode": "lines+markers",
                     "name": e["endpoint"],
                     "x": [d["day"].isoformat() for d in e["daily"]],
                     "y": [_m(d["cost"]) for d in e["daily"]],
                 }
                 for e in summary["endpoints"]
             ],
-            "layout": {**LAYOUT, "title": {"text": "Daily cost per endpoint"}},
+            "layout": {
+                **LAYOUT,
+                "title": {"text": "Daily cost per endpoint"},
+                "xaxis": _month_axis(summary["month"]),
+            },
         },
         "unit_cost": {
             "data": [
