@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests: one user per role, two teams, API clients."""
 
+import os
 from collections.abc import Callable
 
 import pytest
@@ -83,3 +84,13 @@ def worker_app():
 
     app.control.purge()
     return app
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> object:
+    """Under CI=true a skipped browser test fails: CI installs Chromium, so a skip hides a gap."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and item.get_closest_marker("browser") and os.environ.get("CI") == "true":
+        report.outcome = "failed"
+        report.longrepr = f"browser test skipped with CI=true: {report.longrepr}"

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.billing",
     "apps.telemetry",
     "apps.attribution",
+    "apps.reports",
     "apps.demo",
     "apps.recommendations",
     "apps.anomalies",
@@ -167,6 +168,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "anomalies.deliveries_retry",
         "schedule": cron_schedule("ANOMALY_DELIVERY_RETRY_CRON", "*/5 * * * *"),
     },
+    # Weekly owner reports go out Monday 08:00-08:59 in each team's time zone: check hourly.
+    "reports-weekly-send-due": {
+        "task": "reports.weekly_reports_send_due",
+        "schedule": cron_schedule("REPORTS_WEEKLY_CRON", "5 * * * *"),
+    },
+    "reports-budget-alerts": {
+        "task": "reports.budget_alerts_check",
+        "schedule": cron_schedule("REPORTS_BUDGET_ALERTS_CRON", "20 * * * *"),
+    },
 }
 
 # --- Billing sources (apps/billing/bigquery.py) ---------------------------------------
@@ -218,6 +228,12 @@ WHITENOISE_USE_FINDERS = True
 
 # --- Email -------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = "costgov <costgov@localhost>"
+# Absolute links in emails (weekly reports, budget alerts) start with this.
+COSTGOV_BASE_URL = env_str("COSTGOV_BASE_URL", "http://127.0.0.1:8000")
+# Report figures are cached this many seconds at most (0 disables; see apps/reports/cache.py).
+REPORTS_CACHE_SECONDS = env_int("REPORTS_CACHE_SECONDS", 300)
+# How often each process re-reads the report data fingerprint (seconds; 0: every request).
+REPORTS_VERSION_SECONDS = env_int("REPORTS_VERSION_SECONDS", 2)
 globals().update(email_from_url(env_str("EMAIL_URL") or "console://"))
 
 # --- API -------------------------------------------------------------------------------

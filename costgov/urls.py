@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("apps.telemetry.api.urls")),
     path("", include("apps.recommendations.api.urls")),
     path("", include("apps.anomalies.api.urls")),
+    path("reports/", include("apps.reports.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("billing/", include("apps.billing.urls")),
     path("anomalies/", include("apps.anomalies.urls")),
+    path("reports/", include("apps.reports.urls")),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("api/v1/", include(api_v1)),
