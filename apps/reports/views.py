@@ -22,6 +22,7 @@ from apps.reports.cache import cached, scope_key
 from apps.reports.charts import finance_charts, owner_charts
 from apps.reports.jsonable import jsonable
 from apps.reports.models import Statement
+from apps.reports.sections import team_sections
 from apps.reports.selectors import finance_summary, owner_summary, team_for_access
 from apps.reports.services.statement_close import statement_close
 from apps.reports.statements import statement_get
@@ -111,7 +112,7 @@ def owner_dashboard(request: HttpRequest) -> HttpResponse:
             "summary": summary,
             "month": month,
             "charts": jsonable(owner_charts(summary)),
-            "extra_sections": [],
+            "extra_sections": team_sections(access=access, team_ids=[team.id]),
         }
         return render_to_string("reports/owner_body.html", context)
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from apps.accounts.access import Access
 from apps.accounts.models import Team
 from apps.common.errors import NotFound
+from apps.reports.sections import team_sections
 from apps.reports.selectors import share, team_endpoint_days
 
 TOP_ENDPOINTS = 5
@@ -62,8 +63,7 @@ def weekly_report_context(*, team: Team, week_start: date, access: Access) -> di
         "daily": sorted(daily.items()),
         "dashboard_url": f"{base}/reports/owner?team={team.id}&month={week_start:%Y-%m}",
         "preview_url": f"{base}/reports/weekly/{team.id}?week={week_start.isoformat()}",
-        # Sections from other apps (open anomalies, recommendations) register here at integration.
-        "extra_sections": [],
+        "extra_sections": team_sections(access=access, team_ids=[team.id]),
     }
 
 
