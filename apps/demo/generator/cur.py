@@ -31,7 +31,8 @@ COLUMNS = (
     "product/ProductName", "product/productFamily", "product/instanceType", "product/region",
     "pricing/publicOnDemandCost", "pricing/publicOnDemandRate", "pricing/term", "pricing/unit",
     "reservation/EffectiveCost", "savingsPlan/SavingsPlanARN", "savingsPlan/SavingsPlanRate",
-    "savingsPlan/SavingsPlanEffectiveCost",
+    "savingsPlan/SavingsPlanEffectiveCost", "savingsPlan/TotalCommitmentToDate",
+    "savingsPlan/UsedCommitment",
     *(f"resourceTags/user:{k}" for k in TAG_KEYS),
 )  # fmt: skip
 PRODUCT_NAMES = {
@@ -261,6 +262,7 @@ def cur_row(charge: Charge, ordinal: int) -> list[str]:
     """The CSV row of a charge, in ``COLUMNS`` order."""
     period_start, period_end = month_bounds(charge.start)
     cost = money_text(charge.cost)
+    is_fee = charge.line_type == "SavingsPlanRecurringFee"
     return [
         line_item_id(charge, ordinal), f"{iso(charge.start)}/{iso(charge.end)}",
         f"DEMO-{period_start:%Y%m}", "AWS", "Anniversary", PAYER_ACCOUNT, iso(period_start),
@@ -275,5 +277,8 @@ def cur_row(charge: Charge, ordinal: int) -> list[str]:
         money_text(charge.public_rate), charge.term, charge.unit, "", charge.commitment_arn,
         "" if charge.commitment_rate is None else money_text(charge.commitment_rate),
         money_text(charge.effective) if charge.commitment_arn else "",
+        # CUR: a recurring-fee line's unused commitment is TotalCommitmentToDate - UsedCommitment.
+        money_text(charge.cost) if is_fee else "",
+        money_text(charge.cost - charge.effective) if is_fee else "",
         *(charge.tags.get(k, "") for k in TAG_KEYS),
     ]  # fmt: skip
