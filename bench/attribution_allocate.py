@@ -57,8 +57,9 @@ FROM catalog_modelendpoint;
 
 INSERT INTO billing_billingsource (name, uri, created_at) VALUES ('bench', '', now());
 INSERT INTO billing_billingimport (source_id, status, format, file_names, file_paths, sha256,
-    rows_done, billing_periods, source_totals, stored_totals, error, triggered_by, created_at)
-SELECT id, 'succeeded', 'cur', '[]', '[]', '{}', 0, '[]', '{}', '{}', '', 'bench', now()
+    rows_done, billing_periods, source_totals, stored_totals, error, triggered_by, created_at,
+    location, note)
+SELECT id, 'succeeded', 'cur', '[]', '[]', '{}', 0, '[]', '{}', '{}', '', 'bench', now(), '', ''
 FROM billing_billingsource;
 
 -- GPU resources: r = 0 .. resources-1; kind r %% 3: 0 tagged, 1 rule, 2 shared pool (4 GPUs).
