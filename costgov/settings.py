@@ -297,7 +297,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 50 * 1024**
 
 # --- Attribution ------------------------------------------------------------------------
 # PostgreSQL work_mem for an allocation run's transaction (sorts and hashes of the splits).
-ATTRIBUTION_WORK_MEM = env_str("ATTRIBUTION_WORK_MEM", "128MB")
+ATTRIBUTION_WORK_MEM = env_str("ATTRIBUTION_WORK_MEM", "64MB")
 
 # --- Telemetry ingestion ---------------------------------------------------------------
 # Largest request body (and largest body after gzip decoding) accepted by the ingest APIs.
