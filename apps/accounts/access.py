@@ -71,3 +71,9 @@ def access_for_request(request: object) -> Access:
     access = access_for(request.user, token)
     request._costgov_access = access  # noqa: SLF001 - per-request cache
     return access
+
+
+def system_access() -> Access:
+    """The rights of costgov's own jobs (weekly reports, budget alerts, refreshes): read every
+    team. Never handed to a request; ``user`` is None."""
+    return Access(user=None, scopes=frozenset({"read"}), team_ids=None)

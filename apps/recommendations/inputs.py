@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import Max
 
-from apps.accounts.access import Access
+from apps.accounts.access import system_access
 from apps.attribution.selectors import allocations_visible
 from apps.catalog.models import ModelEndpoint
 from apps.catalog.selectors import price_book_list
@@ -20,7 +20,7 @@ from apps.common.sql import load_sql
 from apps.recommendations.levers.base import MONTH_DAYS, EndpointProfile, LaneUsage, PriceInfo
 from apps.telemetry.selectors import usage_by_group
 
-SYSTEM_ACCESS = Access(user=None, scopes=frozenset(), team_ids=None)  # jobs see every team
+SYSTEM_ACCESS = system_access()  # jobs see every team
 
 
 def evidence_window(*, today: date, days: int) -> tuple[date, date]:

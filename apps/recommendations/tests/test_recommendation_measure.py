@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from apps.accounts.access import Access
+from apps.accounts.access import system_access
 from apps.catalog.tests.factories import ModelEndpointFactory
 from apps.common.errors import ValidationFailed
 from apps.recommendations.selectors import projection_accuracy_by_lever
@@ -60,7 +60,7 @@ def test_measuring_twice_gives_the_same_figures_and_verification_is_then_allowed
 
 def test_projection_accuracy_per_lever(changed_mid_period):
     recommendation_measure(recommendation_id=changed_mid_period.id, now=now_after(21))
-    rows = projection_accuracy_by_lever(access=Access(user=None, scopes=frozenset(), team_ids=None))
+    rows = projection_accuracy_by_lever(access=system_access())
     assert rows == [
         {
             "lever": "right_sizing",

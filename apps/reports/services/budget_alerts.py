@@ -8,7 +8,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.access import Access
+from apps.accounts.access import system_access
 from apps.accounts.choices import Role
 from apps.accounts.models import User
 from apps.common.money import round_display
@@ -69,7 +69,7 @@ def budget_alerts_check(*, month_start: date, now: datetime | None = None) -> in
     check send nothing. Returns the number of alerts sent.
     """
     now = now or timezone.now()
-    access = Access(user=User(role=Role.ADMIN), scopes=frozenset(), team_ids=None)
+    access = system_access()
     budgets = {
         b.id: b
         for b in Budget.objects.filter(period_start=month_start).select_related("team", "endpoint")

@@ -10,9 +10,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from apps.accounts.access import Access
-from apps.accounts.choices import Role
-from apps.accounts.models import Team, User
+from apps.accounts.access import system_access
+from apps.accounts.models import Team
 from apps.reports.choices import WeeklyReportStatus
 from apps.reports.models import WeeklyReport
 from apps.reports.weekly import weekly_chart_png, weekly_report_context
@@ -24,7 +23,7 @@ SEND_HOUR = 8
 
 def weekly_report_message(*, team: Team, week_start: date) -> EmailMultiAlternatives:
     """The email (plain text, HTML, inline PNG chart referenced as ``cid:weekly-chart``)."""
-    access = Access(user=User(role=Role.ADMIN), scopes=frozenset(), team_ids=None)
+    access = system_access()
     context = weekly_report_context(team=team, week_start=week_start, access=access)
     subject = f"[costgov] {team.name}: cost for the week of {week_start:%d %b %Y}"
     text = render_to_string("reports/weekly_email.txt", context)

@@ -5,8 +5,7 @@ from datetime import date
 import pytest
 from django.template.loader import render_to_string
 
-from apps.accounts.access import Access
-from apps.accounts.models import User
+from apps.accounts.access import system_access
 from apps.anomalies.tests.test_api_anomalies import anomaly_for
 from apps.recommendations.tests.factories import RecommendationFactory
 from apps.reports.weekly import weekly_report_context
@@ -50,7 +49,7 @@ def test_weekly_email_carries_both_sections_in_html_and_text(
     assert "Open cost anomalies" in page
     assert "Quantize rank to INT8" in page
 
-    access = Access(user=User(role="admin"), scopes=frozenset(), team_ids=None)
+    access = system_access()
     context = weekly_report_context(
         team=world["team_a"], week_start=date(2024, 1, 1), access=access
     )
