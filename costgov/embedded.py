@@ -85,7 +85,8 @@ def _redis_dir() -> Path:
     return path
 
 
-def _pid_alive(pidfile: Path) -> bool:
+def pid_alive(pidfile: Path) -> bool:
+    """Whether the process named in ``pidfile`` is running."""
     try:
         pid = int(pidfile.read_text().strip())
     except (OSError, ValueError):
@@ -121,7 +122,7 @@ def embedded_redis_url() -> str:
     root = _redis_dir()
     pidfile, portfile = root / "redis.pid", root / "port"
     with _FileLock(root / ".lock"):
-        if _pid_alive(pidfile) and portfile.exists():
+        if pid_alive(pidfile) and portfile.exists():
             port = int(portfile.read_text())
         else:
             port = _free_port()
@@ -158,7 +159,7 @@ def stop() -> None:
 
     root = var_dir()
     pidfile = root / "redis" / "redis.pid"
-    if _pid_alive(pidfile):
+    if pid_alive(pidfile):
         os.kill(int(pidfile.read_text().strip()), 15)
     pgdata = root / "pgdata"
     if (pgdata / "postmaster.pid").exists():

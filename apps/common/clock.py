@@ -23,11 +23,6 @@ def next_month(day: date) -> date:
     return (first + timedelta(days=32)).replace(day=1)
 
 
-def days_in(start: date, end: date) -> list[date]:
-    """Every day in [start, end)."""
-    return [start + timedelta(days=i) for i in range((end - start).days)]
-
-
 def parse_aware(text: str) -> datetime:
     """Parse an ISO-8601 instant that carries an offset; a naive value is an error."""
     value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))

@@ -46,19 +46,11 @@ def _run_dir() -> Path:
     return path
 
 
-def _alive(pidfile: Path) -> bool:
-    try:
-        os.kill(int(pidfile.read_text().strip()), 0)
-    except (OSError, ValueError):
-        return False
-    return True
-
-
 def worker_start(*, with_beat: bool = True) -> None:
     """Start a detached worker (and beat) unless they already run; pid/log files under var/."""
     run = _run_dir()
     base = [sys.executable, "-m", "celery", "-A", "costgov"]
-    if _alive(run / "worker.pid"):
+    if embedded.pid_alive(run / "worker.pid"):
         return
     subprocess.run(  # noqa: S603 - our own interpreter and arguments
         [
@@ -76,7 +68,7 @@ def worker_start(*, with_beat: bool = True) -> None:
         ],
         check=True,
     )
-    if with_beat and not _alive(run / "beat.pid"):
+    if with_beat and not embedded.pid_alive(run / "beat.pid"):
         subprocess.run(  # noqa: S603 - our own interpreter and arguments
             [
                 *base,

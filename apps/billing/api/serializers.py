@@ -91,10 +91,6 @@ class CostRowSerializer(serializers.Serializer):
     amount = ExactDecimalField(read_only=True)
 
 
-class CostExplorerOutputSerializer(CostQueryInputSerializer):
-    results = CostRowSerializer(many=True)
-
-
 class CloudConnectionSerializer(serializers.ModelSerializer):
     """A connection as configured, and the outcome of its latest pull (read-only)."""
 
