@@ -244,3 +244,25 @@ def test_a_failed_run_leaves_the_previous_allocation_and_is_recorded(world, monk
     assert total() == Decimal("1")
     failed = AllocationRun.objects.exclude(pk=good.pk).get()
     assert (failed.status, failed.error) == ("failed", "allocated 0.99 != ledger 1")
+
+
+def test_rule_precedence_is_priority_then_tag_resource_account_instance_type(world):
+    rank, chat = world["rank"], world["chat"]
+    AttributionRuleFactory(endpoint=chat, kind="account", tag_key="", values=[], pattern="777")
+    by_account = line_item(cost="1", resource_id="i-rank-7", account="777")
+    other = line_item(cost="2", resource_id="i-x", account="777")
+    AttributionRuleFactory(
+        endpoint=chat, kind="instance_type", tag_key="", values=[], pattern="g5.48xlarge",
+        priority=10,
+    )  # fmt: skip
+    by_priority = line_item(cost="3", resource_id="i-rank-8", instance_type="g5.48xlarge")
+    period_allocate(period_start=PERIOD)
+    # Same priority: rank's resource rule (i-rank*) beats chat's account rule.
+    assert parts(line_item_id=by_account.id) == {
+        (rank.id, world["search"].id, "usage"): Decimal("1")
+    }
+    assert parts(line_item_id=other.id) == {(chat.id, world["assistant"].id, "usage"): Decimal("2")}
+    # A lower priority number wins over the kind order.
+    assert parts(line_item_id=by_priority.id) == {
+        (chat.id, world["assistant"].id, "usage"): Decimal("3")
+    }

@@ -1,11 +1,16 @@
+from datetime import date
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from apps.accounts.models import Team, TeamMembership, User
+from apps.attribution.choices import Category, Evidence
+from apps.attribution.models import AllocationPart
+from apps.attribution.services.period_allocate import period_allocate
+from apps.billing.models import CostLineItem
+from apps.billing.services.billing_import import billing_import_file
 from apps.catalog.models import AttributionRule, ModelEndpoint, PriceBookEntry
-from apps.catalog.rules import LineItemKeys, Rule, endpoint_for
 from apps.common.errors import InputFileError
 from apps.demo.services.catalog_load import DEMO_PASSWORD, ENDPOINT_FIELDS, demo_catalog_load
 from apps.demo.tests.conftest import SMALL
@@ -62,28 +67,32 @@ def test_demo_users_have_roles_teams_and_the_demo_password(
 
 @pytest.mark.django_db
 def test_loaded_rules_attribute_each_dedicated_cur_line_to_its_endpoint(
-    small_dataset: Path, cur: list[dict[str, str]], manifest: dict, settings: object
+    small_dataset: Path, manifest: dict, settings: object
 ) -> None:
+    """Through the real engine: import the CUR, allocate, and every line of a dedicated
+    instance is claimed (by tag or catalog rule) by the endpoint that owns it."""
     settings.PASSWORD_HASHERS = FAST_HASHER  # type: ignore[attr-defined]
     demo_catalog_load(data_dir=small_dataset)
-    rules = [
-        Rule(endpoint_id=r.endpoint_id, kind=r.kind, tag_key=r.tag_key,
-             values=tuple(r.values), pattern=r.pattern, priority=r.priority)
-        for r in AttributionRule.objects.all()
-    ]  # fmt: skip
-    names = dict(ModelEndpoint.objects.values_list("id", "name"))
+    run = billing_import_file(
+        paths=sorted((small_dataset / "cur").rglob("*.csv.gz")), triggered_by="test"
+    )
+    assert run.status == "succeeded", run.error
+    for period in run.billing_periods:
+        period_allocate(period_start=date.fromisoformat(period))
     owners = {i["resource_id"]: i["owner"] for i in manifest["catalog"]["instances"]}
+    resources = dict(CostLineItem.objects.values_list("id", "resource_id"))
+    claimed = AllocationPart.objects.filter(
+        evidence__in=[Evidence.ENDPOINT_TAG, Evidence.RULE], category=Category.USAGE
+    ).values_list("line_item_id", "endpoint__name")
     checked = 0
-    for row in cur:
-        resource = row["lineItem/ResourceId"]
-        if resource not in owners:
-            continue
-        tags = {k.removeprefix("resourceTags/user:"): v for k, v in row.items()
-                if k.startswith("resourceTags/user:") and v}  # fmt: skip
-        found = endpoint_for(rules, LineItemKeys(tags=tags, resource_id=resource))
-        assert (names[found] if found else None) == owners[resource], resource
-        checked += 1
+    for line_item_id, endpoint in claimed:
+        resource = resources[line_item_id]
+        if resource in owners:
+            assert endpoint == owners[resource], resource
+            checked += 1
+    dedicated = [r for r, owner in owners.items() if owner]
     assert checked > 100
+    assert {resources[i] for i, _ in claimed} >= set(dedicated)
 
 
 @pytest.mark.django_db
