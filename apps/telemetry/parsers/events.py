@@ -192,12 +192,12 @@ def event_validate(event: object, window: Window) -> tuple[EventRow | None, list
     lane = get("lane")
     if lane is None:
         lane = "interactive"
-    elif lane not in LANES:
+    elif not isinstance(lane, str) or lane not in LANES:
         errors.append(("lane", "must be one of batch, interactive, nearline"))
     status = get("status")
     if status is None:
         status = "ok"
-    elif status not in STATUSES:
+    elif not isinstance(status, str) or status not in STATUSES:
         errors.append(("status", "must be one of error, ok, timeout"))
     cache_hit = get("cache_hit")
     if cache_hit is None:
@@ -252,4 +252,6 @@ def event_validate(event: object, window: Window) -> tuple[EventRow | None, list
 # Positions inside an EventRow, used by the ingest service.
 ROW_ENDPOINT = 1
 ROW_REQUEST_ID = 2
+ROW_LATENCY = 8
 ROW_ACCELERATOR = 11
+ROW_BATCH_SIZE = 18

@@ -1,0 +1,137 @@
+"""The ingest fast path agrees with the full validator, and bad fields keep their messages."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from apps.telemetry.parsers.event_fast import event_row_fast
+from apps.telemetry.parsers.events import Window, event_validate
+from apps.telemetry.services.event_ingest import telemetry_events_ingest
+from apps.telemetry.tests.factories import event
+
+NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
+WINDOW = Window(oldest=NOW - timedelta(days=30), newest=NOW + timedelta(days=1))
+GOOD = {
+    "ts": "2026-06-01T10:15:00+00:00",
+    "request_id": "r-1",
+    "endpoint": "ep",
+    "model": "m",
+    "model_version": "v1",
+    "input_tokens": 120,
+    "output_tokens": 30,
+    "cached_input_tokens": 20,
+    "latency_ms": 250,
+    "ttft_ms": 40,
+    "queue_ms": 3,
+    "accelerator": "L4",
+    "resource_id": "pod-1",
+    "lane": "batch",
+    "customer": "acme",
+    "status": "error",
+    "cache_hit": True,
+    "prompt_hash": "p1",
+    "batch_size": 4,
+    "attributes": {"region": "eu", "gpu_ms": 12.5},
+}
+# Values that are valid, and values that are wrong in each way the validator knows, per field.
+# Drawn mostly from one flat list, so that each has a fair chance on every field.
+ODD_LIST = [
+            None, True, False, -1, 0, 3, 12, 0.4, 12.0, 12.5, 12.7, -0.0, float("nan"),
+            float("inf"), 1e300, 10_000_000_000, 10_000_000_001, 86_400_000, 86_400_001,
+            100_000, 100_001, "", "  ", " padded ", "a\x00b", "x" * 201, "x" * 257, "ok",
+            "error", "timeout", "batch", "nearline", "interactive", "10",
+            "2026-06-01T10:15:00Z", "2026-06-01T10:15:00", "2026-06-01T12:15:00+02:00",
+            "2026-06-01 10:15:00+00:00", "2025-01-01T00:00:00Z", "2030-01-01T00:00:00Z",
+            "2026-13-01T00:00:00Z", "2026-06-02T12:00:00Z", "2026-05-02T12:00:00Z",
+            "2026-05-02T11:59:59Z", [1], ["batch"], {}, {"k": [1, 2]}, {"big": "x" * 9000},
+            {"nul": "\x00"}, {"gpu_ms": -1},
+]  # fmt: skip
+ODD_VALUES = st.one_of(st.sampled_from(ODD_LIST), st.integers(), st.floats(), st.text(max_size=4))
+
+
+def assert_agree(candidate: dict) -> bool:
+    """The fast path returns the validator's row, or None; returns whether it was fast."""
+    fast = event_row_fast(candidate, WINDOW)
+    row, errors = event_validate(candidate, WINDOW)
+    if fast is not None:
+        assert errors == [], candidate
+        assert fast == row, candidate
+    return fast is not None
+
+
+def test_fast_path_agrees_for_every_single_field_change_and_removal():
+    fast = 0
+    for name in [*GOOD, "surprise"]:
+        for value in ODD_LIST:
+            fast += assert_agree({**GOOD, name: value})
+        fast += assert_agree({k: v for k, v in GOOD.items() if k != name})
+    assert fast > 100  # the fast path is taken for the valid variants, not just skipped
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    changes=st.dictionaries(st.sampled_from([*GOOD, "surprise"]), ODD_VALUES, max_size=3),
+    removed=st.sets(st.sampled_from(list(GOOD)), max_size=1),
+)
+def test_fast_path_gives_the_validators_row_or_defers_to_it(changes, removed):
+    assert_agree({k: v for k, v in {**GOOD, **changes}.items() if k not in removed})
+
+
+@pytest.mark.parametrize(
+    "candidate",
+    [
+        GOOD,
+        {k: GOOD[k] for k in ("ts", "request_id", "endpoint", "model", "input_tokens",
+                              "output_tokens", "latency_ms")},
+        {**GOOD, "ts": "2026-06-01T12:15:00.5+02:00", "latency_ms": 12.7, "ttft_ms": None},
+        {**GOOD, "request_id": " r-2 ", "accelerator": "", "prompt_hash": None},
+    ],
+)  # fmt: skip
+def test_common_events_take_the_fast_path(candidate):
+    fast = event_row_fast(candidate, WINDOW)
+    assert fast is not None
+    assert fast == event_validate(candidate, WINDOW)[0]
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "error"),
+    [
+        ({"ts": "yesterday"}, "ts", "must be an ISO-8601 string with a UTC offset"),
+        ({"ts": "2026-06-01T10:15:00"}, "ts", "must carry a UTC offset (e.g. 'Z' or '+00:00')"),
+        ({"ts": 1_780_000_000}, "ts", "must be an ISO-8601 string with a UTC offset"),
+        ({"ts": "2030-01-01T00:00:00Z"}, "ts", "is too far in the future"),
+        ({"request_id": ""}, "request_id", "must not be empty"),
+        ({"request_id": 7}, "request_id", "must be a string"),
+        ({"model": "m" * 201}, "model", "must be at most 200 characters"),
+        ({"customer": "a\x00b"}, "customer", "must not contain NUL characters"),
+        ({"input_tokens": "10"}, "input_tokens", "must be an integer"),
+        ({"input_tokens": 1.5}, "input_tokens", "must be an integer"),
+        ({"output_tokens": -1}, "output_tokens", "must be between 0 and 10000000000"),
+        ({"cached_input_tokens": 999}, "cached_input_tokens", "must not exceed input_tokens"),
+        ({"latency_ms": True}, "latency_ms", "must be a number of milliseconds"),
+        ({"ttft_ms": 86_400_001}, "ttft_ms", "must be between 0 and 86400000"),
+        ({"lane": "fast"}, "lane", "must be one of batch, interactive, nearline"),
+        ({"lane": ["batch"]}, "lane", "must be one of batch, interactive, nearline"),
+        ({"status": {"ok": 1}}, "status", "must be one of error, ok, timeout"),
+        ({"cache_hit": "yes"}, "cache_hit", "must be true or false"),
+        ({"batch_size": 0}, "batch_size", "must be between 1 and 100000"),
+        ({"attributes": [1]}, "attributes", "must be a JSON object"),
+        ({"attributes": {"k": "x" * 9000}}, "attributes", "must encode to at most 8192 characters"),
+        ({"surprise": 1}, "surprise", "is not a known field"),
+    ],
+)  # fmt: skip
+@pytest.mark.django_db
+def test_each_kind_of_bad_field_is_rejected_by_index_field_and_error(
+    endpoint_a, change, field, error
+):
+    bad = {**event(endpoint_a.name), **change}
+    if "ts" not in change:
+        bad["ts"] = NOW.isoformat()
+    good = {**event(endpoint_a.name), "ts": NOW.isoformat()}
+    result = telemetry_events_ingest(
+        events=[good, bad], team_ids=None, now=NOW + timedelta(hours=1), retention_days=90
+    )
+    assert result.accepted == 1
+    assert [r.as_dict() for r in result.rejected] == [{"index": 1, "field": field, "error": error}]
