@@ -1,15 +1,18 @@
 """The ingest fast path for well-formed events (pure code, no ORM).
 
-``event_row_fast`` accepts an event only when every field has its plain, expected type and
-value, and then returns exactly the row ``events.event_validate`` would. For anything else it
-returns None, and the caller runs ``event_validate``, which alone words the rejections. So
-the rules and their error messages live in one place (``events.py``); this module only
-decides, with plain ``type(...) is`` checks and no exceptions, that a common event needs no
-explanation. The property test ``test_event_fast`` holds the two to the same answers.
+``event_row_fast`` (a decoded dict) and ``struct_row_fast`` (an ``EventStruct`` from
+``decode_events_typed``) accept an event only when every field has its plain, expected type
+and value, and then return exactly the row ``events.event_validate`` would. For anything
+else they return None, and the caller runs ``event_validate``, which alone words the
+rejections. So the rules and their error messages live in one place (``events.py``); this
+module only decides, with plain checks and no exceptions, that a common event needs no
+explanation. The tests in ``test_event_fast`` hold both to the validator's answers.
 """
 
 import json
 from datetime import UTC, datetime
+
+import msgspec
 
 from apps.telemetry.parsers.events import (
     ALL_FIELDS,
@@ -163,6 +166,158 @@ def event_row_fast(event: object, window: Window) -> EventRow | None:
         customer or "",
         status,
         cache_hit,
+        prompt_hash or None,
+        batch_size,
+        attributes_json,
+    )
+
+
+class EventStruct(msgspec.Struct, forbid_unknown_fields=True):
+    """The JSON types of an event, checked while decoding (values are checked after)."""
+
+    ts: str
+    request_id: str
+    endpoint: str
+    model: str
+    input_tokens: int
+    output_tokens: int
+    latency_ms: int | float
+    model_version: str | None = None
+    cached_input_tokens: int | None = None
+    ttft_ms: int | float | None = None
+    queue_ms: int | float | None = None
+    accelerator: str | None = None
+    resource_id: str | None = None
+    lane: str | None = None
+    customer: str | None = None
+    status: str | None = None
+    cache_hit: bool | None = None
+    prompt_hash: str | None = None
+    batch_size: int | None = None
+    attributes: dict | None = None
+
+
+_ARRAY_DECODER = msgspec.json.Decoder(list[EventStruct])
+_EVENT_DECODER = msgspec.json.Decoder(EventStruct)
+
+
+def decode_events_typed(data: bytes, *, ndjson: bool) -> list[EventStruct] | None:
+    """Decode a JSON array (or NDJSON) body of events whose fields all have their JSON types,
+    or return None (anything else: the caller decodes the body as plain JSON instead)."""
+    try:
+        if not ndjson:
+            return _ARRAY_DECODER.decode(data)
+        return [_EVENT_DECODER.decode(line) for line in data.splitlines() if line.strip()]
+    except (msgspec.DecodeError, msgspec.ValidationError):
+        return None
+
+
+def struct_as_dict(event: EventStruct) -> dict:
+    """The event as the plain JSON decoder gives it (absent optional fields as null, which
+    the validator treats alike), for ``event_validate``."""
+    return msgspec.structs.asdict(event)
+
+
+def _text_ok(value: str, limit: int) -> bool:
+    return len(value) <= limit and "\x00" not in value
+
+
+def struct_row_fast(event: EventStruct, window: Window) -> EventRow | None:
+    """The validated row of a typed event whose values are all in range, or None."""
+    try:
+        parsed = _fromisoformat(event.ts)
+    except ValueError:
+        return None
+    if parsed.tzinfo is not UTC:
+        if parsed.tzinfo is None:
+            return None
+        parsed = parsed.astimezone(UTC)
+    if not window.oldest <= parsed < window.newest:
+        return None
+    request_id = event.request_id.strip()
+    endpoint = event.endpoint.strip()
+    model = event.model.strip()
+    if not (
+        request_id
+        and endpoint
+        and model
+        and _text_ok(request_id, TEXT_LIMITS["request_id"])
+        and _text_ok(endpoint, TEXT_LIMITS["endpoint"])
+        and _text_ok(model, TEXT_LIMITS["model"])
+    ):
+        return None
+    optional = []
+    for value, limit in (
+        (event.model_version, TEXT_LIMITS["model_version"]),
+        (event.accelerator, TEXT_LIMITS["accelerator"]),
+        (event.resource_id, TEXT_LIMITS["resource_id"]),
+        (event.customer, TEXT_LIMITS["customer"]),
+        (event.prompt_hash, TEXT_LIMITS["prompt_hash"]),
+    ):
+        if value is not None:
+            value = value.strip()
+            if not _text_ok(value, limit):
+                return None
+        optional.append(value)
+    model_version, accelerator, resource_id, customer, prompt_hash = optional
+    input_tokens = event.input_tokens
+    output_tokens = event.output_tokens
+    cached_input_tokens = event.cached_input_tokens or 0
+    if not (
+        0 <= input_tokens <= MAX_TOKENS
+        and 0 <= output_tokens <= MAX_TOKENS
+        and 0 <= cached_input_tokens <= input_tokens
+    ):
+        return None
+    latency_ms = _duration(event.latency_ms)
+    if latency_ms is None:
+        return None
+    ttft_ms = event.ttft_ms
+    if ttft_ms is not None and (ttft_ms := _duration(ttft_ms)) is None:
+        return None
+    queue_ms = event.queue_ms
+    if queue_ms is not None and (queue_ms := _duration(queue_ms)) is None:
+        return None
+    lane = event.lane
+    if lane is None:
+        lane = "interactive"
+    elif lane not in LANES:
+        return None
+    status = event.status
+    if status is None:
+        status = "ok"
+    elif status not in STATUSES:
+        return None
+    batch_size = event.batch_size
+    if batch_size is None:
+        batch_size = 1
+    elif not 1 <= batch_size <= MAX_BATCH_SIZE:
+        return None
+    attributes = event.attributes
+    if attributes is None:
+        attributes_json = "{}"
+    else:
+        attributes_json = _ATTRIBUTES_ENCODER.encode(attributes)
+        if len(attributes_json) > MAX_ATTRIBUTES_BYTES or "\\u0000" in attributes_json:
+            return None
+    return (
+        parsed,
+        endpoint,
+        request_id,
+        model,
+        model_version or "",
+        input_tokens,
+        output_tokens,
+        cached_input_tokens,
+        latency_ms,
+        ttft_ms,
+        queue_ms,
+        accelerator or None,
+        resource_id or "",
+        lane,
+        customer or "",
+        status,
+        bool(event.cache_hit),
         prompt_hash or None,
         batch_size,
         attributes_json,

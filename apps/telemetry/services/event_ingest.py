@@ -4,7 +4,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from apps.telemetry.parsers.event_fast import event_row_fast
+from apps.telemetry.parsers.event_fast import (
+    EventStruct,
+    event_row_fast,
+    struct_as_dict,
+    struct_row_fast,
+)
 from apps.telemetry.parsers.events import (
     ROW_ACCELERATOR,
     ROW_BATCH_SIZE,
@@ -47,7 +52,8 @@ def telemetry_events_ingest(
     now: datetime,
     retention_days: int,
 ) -> IngestResult:
-    """Store a batch of decoded events; invalid ones are reported by index and field.
+    """Store a batch of decoded events (dicts, or ``EventStruct`` from the typed decoder);
+    invalid ones are reported by index and field.
 
     Guarantees: each ``(endpoint, request_id)`` is stored at most once, ever (re-sent events
     and repeats inside the batch count as duplicates); an event is accepted only for an
@@ -64,19 +70,25 @@ def telemetry_events_ingest(
         newest=now + FUTURE_TOLERANCE,
     )
     result = IngestResult()
-    valid: list[tuple[int, object, tuple]] = []
+    valid: list[tuple[int, object, tuple]] = []  # (index, attributes, row)
     for index, event in enumerate(events):
-        row = event_row_fast(event, window)
+        if type(event) is EventStruct:
+            row = struct_row_fast(event, window)
+            if row is None:
+                event = struct_as_dict(event)  # noqa: PLW2901 - the validator reads dicts
+        else:
+            row = event_row_fast(event, window)
         if row is None:
             row, errors = event_validate(event, window)
             if errors:
                 result.rejected.extend(Rejection(index, f, e) for f, e in errors)
                 continue
-        valid.append((index, event, row))
+        attributes = event.attributes if type(event) is EventStruct else event.get("attributes")
+        valid.append((index, attributes, row))
     targets = endpoint_targets(names={row[ROW_ENDPOINT] for _, _, row in valid})
     staged: list[tuple] = []
     seen: set[tuple[int, str]] = set()
-    for index, event, row in valid:
+    for index, attributes, row in valid:
         target = targets.get(row[ROW_ENDPOINT])
         if target is None:
             result.rejected.append(Rejection(index, "endpoint", "unknown endpoint"))
@@ -98,7 +110,7 @@ def telemetry_events_ingest(
             latency_ms=row[ROW_LATENCY],
             accelerator_count=accelerator_count,
             batch_size=row[ROW_BATCH_SIZE],
-            attributes=event.get("attributes"),
+            attributes=attributes,
         )
         # A raw row of telemetry_event, less is_duplicate_prompt (event_store sets it).
         staged.append(

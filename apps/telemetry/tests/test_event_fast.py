@@ -1,12 +1,18 @@
 """The ingest fast path agrees with the full validator, and bad fields keep their messages."""
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from apps.telemetry.parsers.event_fast import event_row_fast
+from apps.telemetry.parsers.event_fast import (
+    decode_events_typed,
+    event_row_fast,
+    struct_as_dict,
+    struct_row_fast,
+)
 from apps.telemetry.parsers.events import Window, event_validate
 from apps.telemetry.services.event_ingest import telemetry_events_ingest
 from apps.telemetry.tests.factories import event
@@ -52,13 +58,24 @@ ODD_VALUES = st.one_of(st.sampled_from(ODD_LIST), st.integers(), st.floats(), st
 
 
 def assert_agree(candidate: dict) -> bool:
-    """The fast path returns the validator's row, or None; returns whether it was fast."""
+    """Both fast paths return the validator's row, or None; and the typed event, handed
+    back to the validator, gets the same answer as the plain one. Returns whether the dict
+    and typed paths were both fast."""
     fast = event_row_fast(candidate, WINDOW)
     row, errors = event_validate(candidate, WINDOW)
     if fast is not None:
         assert errors == [], candidate
         assert fast == row, candidate
-    return fast is not None
+    body = json.dumps([candidate]).encode()
+    typed = decode_events_typed(body, ndjson=False)
+    if typed is None:
+        return False
+    plain = json.loads(body)[0]
+    assert event_validate(struct_as_dict(typed[0]), WINDOW) == event_validate(plain, WINDOW)
+    typed_fast = struct_row_fast(typed[0], WINDOW)
+    if typed_fast is not None:
+        assert event_validate(plain, WINDOW) == (typed_fast, []), candidate
+    return fast is not None and typed_fast is not None
 
 
 def test_fast_path_agrees_for_every_single_field_change_and_removal():
@@ -90,9 +107,23 @@ def test_fast_path_gives_the_validators_row_or_defers_to_it(changes, removed):
     ],
 )  # fmt: skip
 def test_common_events_take_the_fast_path(candidate):
-    fast = event_row_fast(candidate, WINDOW)
-    assert fast is not None
-    assert fast == event_validate(candidate, WINDOW)[0]
+    assert assert_agree(candidate)
+
+
+def test_typed_decoding_defers_bodies_it_cannot_take_whole():
+    good = json.dumps(GOOD)
+    assert len(decode_events_typed(f"[{good}, {good}]".encode(), ndjson=False)) == 2
+    assert len(decode_events_typed(f"{good}\n\n{good}\n".encode(), ndjson=True)) == 2
+    for body in (
+        f'[{good}, "not an object"]',
+        json.dumps([{**GOOD, "input_tokens": 12.0}]),
+        json.dumps([{**GOOD, "surprise": 1}]),
+        json.dumps([{k: v for k, v in GOOD.items() if k != "model"}]),
+        json.dumps([{**GOOD, "latency_ms": float("nan")}]),
+        f"[{good}",
+        json.dumps(GOOD),
+    ):
+        assert decode_events_typed(body.encode(), ndjson=False) is None, body
 
 
 @pytest.mark.parametrize(
