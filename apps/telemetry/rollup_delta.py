@@ -40,26 +40,22 @@ def milli_to_decimal(milli: int) -> Decimal:
     return Decimal(milli).scaleb(-3)
 
 
-# A stored event, in the column order of telemetry_event (see RAW_COLUMNS).
+# A stored event as the ingest COPYs it: these columns of telemetry_event, in this order
+# (is_duplicate_prompt last: it is appended once the batch's prompt sightings are known).
 RAW_COLUMNS = (
     "ts", "endpoint_id", "request_id", "model", "model_version", "input_tokens",
     "output_tokens", "cached_input_tokens", "latency_ms", "ttft_ms", "queue_ms", "accelerator",
-    "resource_id", "lane", "customer", "status", "is_cache_hit", "prompt_hash",
-    "is_duplicate_prompt", "batch_size", "gpu_ms", "attributes",
+    "resource_id", "lane", "customer", "status", "is_cache_hit", "prompt_hash", "batch_size",
+    "gpu_ms", "attributes", "is_duplicate_prompt",
 )  # fmt: skip
 RAW_TYPES = (
     "timestamptz", "int8", "text", "text", "text", "int8", "int8", "int8", "int8", "int8",
-    "int8", "text", "text", "text", "text", "text", "bool", "text", "bool", "int4", "numeric",
-    "jsonb",
-)  # fmt: skip
-# The rollup key of a raw row is (hour of ts, *ROLLUP_KEY positions).
-_ENDPOINT, _MODEL_VERSION, _ACCELERATOR, _RESOURCE, _LANE, _CUSTOMER = 1, 4, 11, 12, 13, 14
-_INPUT, _OUTPUT, _CACHED, _LATENCY, _STATUS, _CACHE_HIT, _DUPLICATE, _GPU = (
-    5, 6, 7, 8, 15, 16, 18, 20
+    "int8", "text", "text", "text", "text", "text", "bool", "text", "int4", "numeric", "jsonb",
+    "bool",
 )  # fmt: skip
 
 
-def rollup_deltas(rows: list[tuple]) -> list[tuple]:
+def rollup_deltas(rows: list[list]) -> list[tuple]:
     """The increments that ``rows`` (raw rows, stored once each) add to the hourly rollups.
 
     One tuple per rollup key, in no particular order: (hour, endpoint_id, model_version, lane,
@@ -69,32 +65,34 @@ def rollup_deltas(rows: list[tuple]) -> list[tuple]:
     """
     deltas: dict[tuple, list] = {}
     get = deltas.get
+    bounds = LATENCY_BUCKET_BOUNDS_MS
+    # Positions are RAW_COLUMNS' (literal, as this loop runs once per stored event).
     for row in rows:
         key = (
             row[0].replace(minute=0, second=0, microsecond=0),
-            row[_ENDPOINT],
-            row[_MODEL_VERSION],
-            row[_LANE],
-            row[_ACCELERATOR],
-            row[_RESOURCE],
-            row[_CUSTOMER],
+            row[1],  # endpoint_id
+            row[4],  # model_version
+            row[13],  # lane
+            row[11],  # accelerator
+            row[12],  # resource_id
+            row[14],  # customer
         )
         delta = get(key)
         if delta is None:
             delta = deltas[key] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, [0] * BUCKET_COUNT]
         delta[0] += 1
-        status = row[_STATUS]
+        status = row[15]
         if status != "ok":
             delta[1 if status == "error" else 2] += 1
-        delta[3] += row[_INPUT]
-        delta[4] += row[_OUTPUT]
-        delta[5] += row[_CACHED]
-        latency_ms = row[_LATENCY]
+        delta[3] += row[5]  # input_tokens
+        delta[4] += row[6]  # output_tokens
+        delta[5] += row[7]  # cached_input_tokens
+        latency_ms = row[8]
         delta[6] += latency_ms
-        delta[7] += row[_GPU]
-        if row[_CACHE_HIT]:
+        delta[7] += row[19]  # gpu_ms
+        if row[16]:  # is_cache_hit
             delta[8] += 1
-        if row[_DUPLICATE]:
+        if row[21]:  # is_duplicate_prompt
             delta[9] += 1
-        delta[10][bisect_right(LATENCY_BUCKET_BOUNDS_MS, latency_ms)] += 1
+        delta[10][bisect_right(bounds, latency_ms)] += 1
     return [(*key, *delta) for key, delta in deltas.items()]

@@ -86,7 +86,7 @@ def telemetry_events_ingest(
         attributes = event.attributes if type(event) is EventStruct else event.get("attributes")
         valid.append((index, attributes, row))
     targets = endpoint_targets(names={row[ROW_ENDPOINT] for _, _, row in valid})
-    staged: list[tuple] = []
+    staged: list[list] = []
     seen: set[tuple[int, str]] = set()
     for index, attributes, row in valid:
         target = targets.get(row[ROW_ENDPOINT])
@@ -112,9 +112,9 @@ def telemetry_events_ingest(
             batch_size=row[ROW_BATCH_SIZE],
             attributes=attributes,
         )
-        # A raw row of telemetry_event, less is_duplicate_prompt (event_store sets it).
+        # A raw row of telemetry_event, less is_duplicate_prompt (event_store appends it).
         staged.append(
-            (
+            [
                 row[0],
                 endpoint_id,
                 *row[2:ROW_ACCELERATOR],
@@ -122,7 +122,7 @@ def telemetry_events_ingest(
                 *row[ROW_ACCELERATOR + 1 : -1],
                 milli_to_decimal(gpu_milli),
                 row[-1],
-            )
+            ]
         )
     result.rejected.sort(key=lambda r: r.index)
     if staged:

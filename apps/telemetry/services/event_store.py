@@ -13,9 +13,9 @@ from apps.common.sql import load_sql
 from apps.telemetry.histogram import BUCKET_COUNT
 from apps.telemetry.rollup_delta import RAW_COLUMNS, RAW_TYPES, rollup_deltas
 
-# A staged event: a raw row (rollup_delta.RAW_COLUMNS) without is_duplicate_prompt.
+# A staged event: a raw row (rollup_delta.RAW_COLUMNS) without is_duplicate_prompt, as a
+# list, so that the flag is appended in place.
 S_TS, S_ENDPOINT, S_REQUEST_ID, S_PROMPT_HASH = 0, 1, 2, 17
-_DUPLICATE_AT = RAW_COLUMNS.index("is_duplicate_prompt")
 _ROLLUP_TYPES = ("timestamptz", "int8", *["text"] * 5, *["int8"] * 7, "numeric", "int8", "int8")
 _COPY_EVENTS = f"COPY telemetry_event ({', '.join(RAW_COLUMNS)}) FROM STDIN (FORMAT BINARY)"
 _COPY_KEYS = "COPY {} (endpoint_id, request_id, ts) FROM STDIN (FORMAT BINARY)"
@@ -65,7 +65,7 @@ def _register_dumpers(cur: psycopg.Cursor) -> None:
 
 
 @transaction.atomic
-def events_store(*, staged: list[tuple]) -> int:
+def events_store(*, staged: list[list]) -> int:
     """Store the staged events whose (endpoint, request_id) is new; returns how many.
 
     ``staged`` holds one row per distinct key, in request order. Exactly the events whose key
@@ -81,17 +81,17 @@ def events_store(*, staged: list[tuple]) -> int:
         fresh = _claim_keys(cur, staged)
         if not fresh:
             return 0
-        rows = _flag_prompts(cur, fresh)
+        _flag_prompts(cur, fresh)
         with cur.copy(_COPY_EVENTS) as copy:
             copy.set_types(RAW_TYPES)
-            for row in rows:
+            for row in fresh:
                 copy.write_row(row)
         with cur.copy("COPY stage_telemetry_rollup FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types((*_ROLLUP_TYPES, "int8[]"))
-            for delta in rollup_deltas(rows):
+            for delta in rollup_deltas(fresh):
                 copy.write_row(delta)
         cur.execute(load_sql("telemetry", "merge_rollups"))
-    return len(rows)
+    return len(fresh)
 
 
 def _copy_keys(cur: psycopg.Cursor, table: str, keys: list[tuple]) -> None:
@@ -101,7 +101,7 @@ def _copy_keys(cur: psycopg.Cursor, table: str, keys: list[tuple]) -> None:
             copy.write_row(key)
 
 
-def _claim_keys(cur: psycopg.Cursor, staged: list[tuple]) -> list[tuple]:
+def _claim_keys(cur: psycopg.Cursor, staged: list[list]) -> list[list]:
     """Insert the batch's keys; returns the staged rows whose key was new.
 
     Most batches are all new, so the keys are first COPYed straight into the key table, in
@@ -123,8 +123,8 @@ def _claim_keys(cur: psycopg.Cursor, staged: list[tuple]) -> list[tuple]:
     return [row for row in staged if (row[S_ENDPOINT], row[S_REQUEST_ID]) in new]
 
 
-def _flag_prompts(cur: psycopg.Cursor, fresh: list[tuple]) -> list[tuple]:
-    """The raw rows of ``fresh``, with is_duplicate_prompt set.
+def _flag_prompts(cur: psycopg.Cursor, fresh: list[list]) -> None:
+    """Append is_duplicate_prompt to each row of ``fresh``, making it a raw row.
 
     A prompt is a duplicate unless its event is the first of the batch with that hash on
     that endpoint and UTC day, and no earlier batch saw the hash there that day.
@@ -143,8 +143,5 @@ def _flag_prompts(cur: psycopg.Cursor, fresh: list[tuple]) -> list[tuple]:
                 copy.write_row(key)
         cur.execute(load_sql("telemetry", "insert_prompts_seen"))
         unseen = {first[key] for key in cur.fetchall()}
-    return [
-        (*row[:_DUPLICATE_AT], row[S_PROMPT_HASH] is not None and position not in unseen,
-         *row[_DUPLICATE_AT:])
-        for position, row in enumerate(fresh)
-    ]  # fmt: skip
+    for position, row in enumerate(fresh):
+        row.append(row[S_PROMPT_HASH] is not None and position not in unseen)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from apps.telemetry.rollup_delta import gpu_milli_ms, milli_to_decimal
+from apps.telemetry.rollup_delta import RAW_COLUMNS, RAW_TYPES, gpu_milli_ms, milli_to_decimal
 
 ESTIMATES = [
     (latency, count, batch)
@@ -50,3 +50,12 @@ def test_measured_gpu_ms_that_is_not_a_non_negative_number_falls_back_to_the_est
         latency_ms=1000, accelerator_count=2, batch_size=3, attributes={"gpu_ms": value}
     )
     assert milli_to_decimal(milli) == Decimal("666.667")
+
+
+def test_raw_row_positions_read_by_rollup_deltas_are_the_columns_it_means():
+    positions = {name: RAW_COLUMNS.index(name) for name in RAW_COLUMNS}
+    assert len(RAW_TYPES) == len(RAW_COLUMNS)
+    assert [positions[c] for c in ("endpoint_id", "model_version", "accelerator", "resource_id",
+            "lane", "customer", "input_tokens", "output_tokens", "cached_input_tokens",
+            "latency_ms", "status", "is_cache_hit", "gpu_ms", "is_duplicate_prompt")] == [
+        1, 4, 11, 12, 13, 14, 5, 6, 7, 8, 15, 16, 19, 21]  # fmt: skip
