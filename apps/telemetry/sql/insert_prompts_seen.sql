@@ -7,6 +7,6 @@
 INSERT INTO telemetry_telemetrypromptseen (endpoint_id, day, prompt_hash)
 SELECT endpoint_id, day, prompt_hash
 FROM stage_telemetry_prompt
-ORDER BY endpoint_id, day, prompt_hash
+ORDER BY endpoint_id, day, prompt_hash COLLATE "C"
 ON CONFLICT DO NOTHING
 RETURNING endpoint_id, day, prompt_hash
