@@ -218,8 +218,9 @@ def struct_as_dict(event: EventStruct) -> dict:
     return msgspec.structs.asdict(event)
 
 
-def _text_ok(value: str, limit: int) -> bool:
-    return len(value) <= limit and "\x00" not in value
+_LIMIT_REQUEST_ID = TEXT_LIMITS["request_id"]
+_LIMIT_ENDPOINT = TEXT_LIMITS["endpoint"]
+_LIMIT_MODEL = TEXT_LIMITS["model"]
 
 
 def struct_row_fast(event: EventStruct, window: Window) -> EventRow | None:
@@ -234,6 +235,7 @@ def struct_row_fast(event: EventStruct, window: Window) -> EventRow | None:
         parsed = parsed.astimezone(UTC)
     if not window.oldest <= parsed < window.newest:
         return None
+    # Written out rather than looped or called per field: this runs for every event.
     request_id = event.request_id.strip()
     endpoint = event.endpoint.strip()
     model = event.model.strip()
@@ -241,25 +243,39 @@ def struct_row_fast(event: EventStruct, window: Window) -> EventRow | None:
         request_id
         and endpoint
         and model
-        and _text_ok(request_id, TEXT_LIMITS["request_id"])
-        and _text_ok(endpoint, TEXT_LIMITS["endpoint"])
-        and _text_ok(model, TEXT_LIMITS["model"])
+        and len(request_id) <= _LIMIT_REQUEST_ID
+        and len(endpoint) <= _LIMIT_ENDPOINT
+        and len(model) <= _LIMIT_MODEL
+        and "\x00" not in request_id
+        and "\x00" not in endpoint
+        and "\x00" not in model
     ):
         return None
-    optional = []
-    for value, limit in (
-        (event.model_version, TEXT_LIMITS["model_version"]),
-        (event.accelerator, TEXT_LIMITS["accelerator"]),
-        (event.resource_id, TEXT_LIMITS["resource_id"]),
-        (event.customer, TEXT_LIMITS["customer"]),
-        (event.prompt_hash, TEXT_LIMITS["prompt_hash"]),
-    ):
-        if value is not None:
-            value = value.strip()
-            if not _text_ok(value, limit):
-                return None
-        optional.append(value)
-    model_version, accelerator, resource_id, customer, prompt_hash = optional
+    model_version = event.model_version
+    accelerator = event.accelerator
+    resource_id = event.resource_id
+    customer = event.customer
+    prompt_hash = event.prompt_hash
+    if model_version is not None:
+        model_version = model_version.strip()
+        if len(model_version) > TEXT_LIMITS["model_version"] or "\x00" in model_version:
+            return None
+    if accelerator is not None:
+        accelerator = accelerator.strip()
+        if len(accelerator) > TEXT_LIMITS["accelerator"] or "\x00" in accelerator:
+            return None
+    if resource_id is not None:
+        resource_id = resource_id.strip()
+        if len(resource_id) > TEXT_LIMITS["resource_id"] or "\x00" in resource_id:
+            return None
+    if customer is not None:
+        customer = customer.strip()
+        if len(customer) > TEXT_LIMITS["customer"] or "\x00" in customer:
+            return None
+    if prompt_hash is not None:
+        prompt_hash = prompt_hash.strip()
+        if len(prompt_hash) > TEXT_LIMITS["prompt_hash"] or "\x00" in prompt_hash:
+            return None
     input_tokens = event.input_tokens
     output_tokens = event.output_tokens
     cached_input_tokens = event.cached_input_tokens or 0
@@ -269,9 +285,11 @@ def struct_row_fast(event: EventStruct, window: Window) -> EventRow | None:
         and 0 <= cached_input_tokens <= input_tokens
     ):
         return None
-    latency_ms = _duration(event.latency_ms)
-    if latency_ms is None:
+    latency_ms = event.latency_ms
+    if not 0 <= latency_ms <= MAX_DURATION_MS:
         return None
+    if type(latency_ms) is float:
+        latency_ms = round(latency_ms)
     ttft_ms = event.ttft_ms
     if ttft_ms is not None and (ttft_ms := _duration(ttft_ms)) is None:
         return None
