@@ -50,7 +50,7 @@ class _HistogramDumper(Dumper):
         key = tuple(obj)
         encoded = self._cache.get(key)
         if encoded is None:
-            if len(self._cache) >= 65536:
+            if len(self._cache) >= 4096:  # about 3 MB
                 self._cache.clear()
             encoded = self._cache[key] = self._head + b"".join(
                 b"\x00\x00\x00\x08" + n.to_bytes(8, "big") for n in obj
