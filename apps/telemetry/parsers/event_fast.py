@@ -28,7 +28,7 @@ from apps.telemetry.parsers.events import (
 )
 
 # One encoder, built once: json.dumps with non-default options builds a new one per call.
-_ATTRIBUTES_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+_ATTRIBUTES_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False)
 _fromisoformat = datetime.fromisoformat
 _REQUIRED_TEXT = (
     ("request_id", TEXT_LIMITS["request_id"]),
@@ -143,7 +143,10 @@ def event_row_fast(event: object, window: Window) -> EventRow | None:
     if attributes is None:
         attributes_json = "{}"
     elif type(attributes) is dict:
-        attributes_json = _ATTRIBUTES_ENCODER.encode(attributes)
+        try:
+            attributes_json = _ATTRIBUTES_ENCODER.encode(attributes)
+        except ValueError:  # NaN or Infinity inside
+            return None
         if len(attributes_json) > MAX_ATTRIBUTES_BYTES or "\\u0000" in attributes_json:
             return None
     else:
@@ -315,7 +318,10 @@ def struct_row_fast(event: EventStruct, window: Window) -> EventRow | None:
     if attributes is None:
         attributes_json = "{}"
     else:
-        attributes_json = _ATTRIBUTES_ENCODER.encode(attributes)
+        try:
+            attributes_json = _ATTRIBUTES_ENCODER.encode(attributes)
+        except ValueError:  # Infinity, from a number too large for a double
+            return None
         if len(attributes_json) > MAX_ATTRIBUTES_BYTES or "\\u0000" in attributes_json:
             return None
     return (

@@ -218,11 +218,18 @@ def event_validate(event: object, window: Window) -> tuple[EventRow | None, list
         if not isinstance(attributes, dict):
             errors.append(("attributes", "must be a JSON object"))
         else:
-            attributes_json = json.dumps(attributes, separators=(",", ":"), ensure_ascii=False)
-            if len(attributes_json) > MAX_ATTRIBUTES_BYTES or "\\u0000" in attributes_json:
-                errors.append(
-                    ("attributes", f"must encode to at most {MAX_ATTRIBUTES_BYTES} characters")
+            try:
+                attributes_json = json.dumps(
+                    attributes, separators=(",", ":"), ensure_ascii=False, allow_nan=False
                 )
+            except ValueError:
+                # NaN and Infinity are not JSON: PostgreSQL's jsonb would refuse the batch.
+                errors.append(("attributes", "must not contain NaN or Infinity"))
+            else:
+                if len(attributes_json) > MAX_ATTRIBUTES_BYTES or "\\u0000" in attributes_json:
+                    errors.append(
+                        ("attributes", f"must encode to at most {MAX_ATTRIBUTES_BYTES} characters")
+                    )
     if errors:
         return None, errors
     return (

@@ -100,6 +100,20 @@ def test_well_typed_events_with_bad_values_get_the_same_rejections(
     ]
 
 
+def test_nan_in_attributes_is_a_rejection_not_a_failed_batch(ingest_client, endpoint_a):
+    # Python's json module reads NaN and 1e999 (Infinity); jsonb cannot store them.
+    good = json.dumps(event(endpoint_a.name))
+    bad = json.dumps(event(endpoint_a.name, attributes={"gpu_ms": 1})).replace("1}", "NaN}")
+    huge = json.dumps(event(endpoint_a.name, attributes={"gpu_ms": 1})).replace("1}", "1e999}")
+    response = ingest_client.post(URL, f"[{good}, {bad}, {huge}]", content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["accepted"] == 1
+    assert [(r["index"], r["field"], r["error"]) for r in response.json()["rejected"]] == [
+        (1, "attributes", "must not contain NaN or Infinity"),
+        (2, "attributes", "must not contain NaN or Infinity"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("body", "content_type"),
     [

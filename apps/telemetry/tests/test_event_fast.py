@@ -52,7 +52,7 @@ ODD_LIST = [
             "2026-06-01 10:15:00+00:00", "2025-01-01T00:00:00Z", "2030-01-01T00:00:00Z",
             "2026-13-01T00:00:00Z", "2026-06-02T12:00:00Z", "2026-05-02T12:00:00Z",
             "2026-05-02T11:59:59Z", [1], ["batch"], {}, {"k": [1, 2]}, {"big": "x" * 9000},
-            {"nul": "\x00"}, {"gpu_ms": -1},
+            {"nul": "\x00"}, {"gpu_ms": -1}, {"x": float("nan")}, {"x": [float("inf")]},
 ]  # fmt: skip
 ODD_VALUES = st.one_of(st.sampled_from(ODD_LIST), st.integers(), st.floats(), st.text(max_size=4))
 
@@ -150,6 +150,7 @@ def test_typed_decoding_defers_bodies_it_cannot_take_whole():
         ({"batch_size": 0}, "batch_size", "must be between 1 and 100000"),
         ({"attributes": [1]}, "attributes", "must be a JSON object"),
         ({"attributes": {"k": "x" * 9000}}, "attributes", "must encode to at most 8192 characters"),
+        ({"attributes": {"x": float("nan")}}, "attributes", "must not contain NaN or Infinity"),
         ({"surprise": 1}, "surprise", "is not a known field"),
     ],
 )  # fmt: skip
