@@ -27,6 +27,9 @@ from apps.telemetry.services.partitions import oldest_kept_day, telemetry_partit
 
 # Events may be stamped at most this far ahead of the server clock (clock skew).
 FUTURE_TOLERANCE = timedelta(days=1)
+# telemetry_event.gpu_ms is numeric(20, 3): below 10^17 ms, i.e. 10^20 thousandths.
+GPU_MILLI_LIMIT = 10**20
+GPU_MS_TOO_LARGE = "gpu_ms must be less than 100000000000000000"
 
 
 @dataclass
@@ -101,17 +104,20 @@ def telemetry_events_ingest(
                 )
             )
             continue
-        key = (endpoint_id, row[ROW_REQUEST_ID])
-        if key in seen:
-            result.duplicates += 1
-            continue
-        seen.add(key)
         gpu_milli = gpu_milli_ms(
             latency_ms=row[ROW_LATENCY],
             accelerator_count=accelerator_count,
             batch_size=row[ROW_BATCH_SIZE],
             attributes=attributes,
         )
+        if gpu_milli >= GPU_MILLI_LIMIT:
+            result.rejected.append(Rejection(index, "attributes", GPU_MS_TOO_LARGE))
+            continue
+        key = (endpoint_id, row[ROW_REQUEST_ID])
+        if key in seen:
+            result.duplicates += 1
+            continue
+        seen.add(key)
         # A raw row of telemetry_event, less is_duplicate_prompt (event_store appends it).
         staged.append(
             [

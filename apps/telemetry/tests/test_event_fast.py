@@ -151,6 +151,8 @@ def test_typed_decoding_defers_bodies_it_cannot_take_whole():
         ({"attributes": [1]}, "attributes", "must be a JSON object"),
         ({"attributes": {"k": "x" * 9000}}, "attributes", "must encode to at most 8192 characters"),
         ({"attributes": {"x": float("nan")}}, "attributes", "must not contain NaN or Infinity"),
+        ({"attributes": {"gpu_ms": 1e17}}, "attributes",
+         "gpu_ms must be less than 100000000000000000"),
         ({"surprise": 1}, "surprise", "is not a known field"),
     ],
 )  # fmt: skip
