@@ -5,7 +5,7 @@ from typing import ClassVar
 
 import psycopg
 from django.db import connection, transaction
-from psycopg import postgres
+from psycopg import postgres, sql
 from psycopg.adapt import Dumper
 from psycopg.pq import Format
 
@@ -17,8 +17,10 @@ from apps.telemetry.rollup_delta import RAW_COLUMNS, RAW_TYPES, rollup_deltas
 # list, so that the flag is appended in place.
 S_TS, S_ENDPOINT, S_REQUEST_ID, S_PROMPT_HASH = 0, 1, 2, 17
 _ROLLUP_TYPES = ("timestamptz", "int8", *["text"] * 5, *["int8"] * 7, "numeric", "int8", "int8")
-_COPY_EVENTS = f"COPY telemetry_event ({', '.join(RAW_COLUMNS)}) FROM STDIN (FORMAT BINARY)"
-_COPY_KEYS = "COPY {} (endpoint_id, request_id, ts) FROM STDIN (FORMAT BINARY)"
+_COPY_EVENTS = sql.SQL("COPY telemetry_event ({}) FROM STDIN (FORMAT BINARY)").format(
+    sql.SQL(", ").join(sql.Identifier(name) for name in RAW_COLUMNS)
+)
+_COPY_KEYS = sql.SQL("COPY {} (endpoint_id, request_id, ts) FROM STDIN (FORMAT BINARY)")
 _COPY_PROMPTS = (
     "COPY stage_telemetry_prompt (endpoint_id, day, prompt_hash) FROM STDIN (FORMAT BINARY)"
 )
@@ -95,7 +97,7 @@ def events_store(*, staged: list[list]) -> int:
 
 
 def _copy_keys(cur: psycopg.Cursor, table: str, keys: list[tuple]) -> None:
-    with cur.copy(_COPY_KEYS.format(table)) as copy:
+    with cur.copy(_COPY_KEYS.format(sql.Identifier(table))) as copy:
         copy.set_types(("int8", "text", "timestamptz"))
         for key in keys:
             copy.write_row(key)
