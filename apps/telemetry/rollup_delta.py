@@ -30,6 +30,9 @@ def gpu_milli_ms(
         if kind is int and measured >= 0:
             return measured * 1000
         if kind is float and measured >= 0:
+            if measured >= 1e17:
+                # Beyond the column (the caller refuses it), and beyond exact Decimal rounding.
+                return int(measured) * 1000
             return int(Decimal(repr(measured)).quantize(_MILLI, ROUND_HALF_UP).scaleb(3))
     numerator = latency_ms * accelerator_count * 1000
     # Half up, in integers: floor(n / b + 1/2).

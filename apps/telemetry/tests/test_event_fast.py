@@ -153,6 +153,10 @@ def test_typed_decoding_defers_bodies_it_cannot_take_whole():
         ({"attributes": {"x": float("nan")}}, "attributes", "must not contain NaN or Infinity"),
         ({"attributes": {"gpu_ms": 1e17}}, "attributes",
          "gpu_ms must be less than 100000000000000000"),
+        ({"attributes": {"gpu_ms": 1e300}}, "attributes",
+         "gpu_ms must be less than 100000000000000000"),
+        ({"attributes": {"gpu_ms": 10**30}}, "attributes",
+         "gpu_ms must be less than 100000000000000000"),
         ({"surprise": 1}, "surprise", "is not a known field"),
     ],
 )  # fmt: skip
