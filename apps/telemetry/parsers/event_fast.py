@@ -66,12 +66,10 @@ def event_row_fast(event: object, window: Window) -> EventRow | None:
         parsed = _fromisoformat(ts)
     except ValueError:
         return None
-    if parsed.tzinfo is not UTC:
-        if parsed.tzinfo is None:
-            return None
-        parsed = parsed.astimezone(UTC)
-    if not window.oldest <= parsed < window.newest:
+    if parsed.tzinfo is None or not window.oldest <= parsed < window.newest:
         return None
+    if parsed.tzinfo is not UTC:
+        parsed = parsed.astimezone(UTC)
 
     texts = []
     for name, limit in _REQUIRED_TEXT:
@@ -232,12 +230,10 @@ def struct_row_fast(event: EventStruct, window: Window) -> EventRow | None:
         parsed = _fromisoformat(event.ts)
     except ValueError:
         return None
-    if parsed.tzinfo is not UTC:
-        if parsed.tzinfo is None:
-            return None
-        parsed = parsed.astimezone(UTC)
-    if not window.oldest <= parsed < window.newest:
+    if parsed.tzinfo is None or not window.oldest <= parsed < window.newest:
         return None
+    if parsed.tzinfo is not UTC:
+        parsed = parsed.astimezone(UTC)
     # Written out rather than looped or called per field: this runs for every event.
     request_id = event.request_id.strip()
     endpoint = event.endpoint.strip()

@@ -138,14 +138,15 @@ def _timestamp(value: object, errors: list, window: Window) -> datetime | None:
     if parsed.tzinfo is None:
         errors.append(("ts", "must carry a UTC offset (e.g. 'Z' or '+00:00')"))
         return None
-    parsed = parsed.astimezone(UTC)
+    # Compared before converting: an instant outside datetime's range in UTC (year 1 at
+    # +01:00) cannot be converted, but compares fine.
     if parsed < window.oldest:
         errors.append(("ts", f"is older than the retention window (before {window.oldest:%F})"))
         return None
     if parsed >= window.newest:
         errors.append(("ts", "is too far in the future"))
         return None
-    return parsed
+    return parsed.astimezone(UTC)
 
 
 def event_validate(event: object, window: Window) -> tuple[EventRow | None, list[tuple]]:

@@ -51,7 +51,8 @@ ODD_LIST = [
             "2026-06-01T10:15:00Z", "2026-06-01T10:15:00", "2026-06-01T12:15:00+02:00",
             "2026-06-01 10:15:00+00:00", "2025-01-01T00:00:00Z", "2030-01-01T00:00:00Z",
             "2026-13-01T00:00:00Z", "2026-06-02T12:00:00Z", "2026-05-02T12:00:00Z",
-            "2026-05-02T11:59:59Z", [1], ["batch"], {}, {"k": [1, 2]}, {"big": "x" * 9000},
+            "2026-05-02T11:59:59Z", "0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00",
+            [1], ["batch"], {}, {"k": [1, 2]}, {"big": "x" * 9000},
             {"nul": "\x00"}, {"gpu_ms": -1}, {"x": float("nan")}, {"x": [float("inf")]},
 ]  # fmt: skip
 ODD_VALUES = st.one_of(st.sampled_from(ODD_LIST), st.integers(), st.floats(), st.text(max_size=4))
@@ -133,6 +134,9 @@ def test_typed_decoding_defers_bodies_it_cannot_take_whole():
         ({"ts": "2026-06-01T10:15:00"}, "ts", "must carry a UTC offset (e.g. 'Z' or '+00:00')"),
         ({"ts": 1_780_000_000}, "ts", "must be an ISO-8601 string with a UTC offset"),
         ({"ts": "2030-01-01T00:00:00Z"}, "ts", "is too far in the future"),
+        ({"ts": "9999-12-31T23:59:59-01:00"}, "ts", "is too far in the future"),
+        ({"ts": "0001-01-01T00:00:00+01:00"}, "ts",
+         "is older than the retention window (before 2026-03-03)"),
         ({"request_id": ""}, "request_id", "must not be empty"),
         ({"request_id": 7}, "request_id", "must be a string"),
         ({"model": "m" * 201}, "model", "must be at most 200 characters"),
