@@ -25,6 +25,7 @@ from apps.telemetry.parsers.events import (
     TEXT_LIMITS,
     EventRow,
     Window,
+    is_utf8_encodable,
 )
 
 # One encoder, built once: json.dumps with non-default options builds a new one per call.
@@ -77,7 +78,7 @@ def event_row_fast(event: object, window: Window) -> EventRow | None:
         if type(value) is not str:
             return None
         value = value.strip()
-        if not value or len(value) > limit or "\x00" in value:
+        if not value or len(value) > limit or "\x00" in value or not is_utf8_encodable(value):
             return None
         texts.append(value)
     optional = []
@@ -87,7 +88,7 @@ def event_row_fast(event: object, window: Window) -> EventRow | None:
             if type(value) is not str:
                 return None
             value = value.strip()
-            if len(value) > limit or "\x00" in value:
+            if len(value) > limit or "\x00" in value or not is_utf8_encodable(value):
                 return None
         optional.append(value)
     request_id, endpoint, model = texts
@@ -145,7 +146,11 @@ def event_row_fast(event: object, window: Window) -> EventRow | None:
             attributes_json = _ATTRIBUTES_ENCODER.encode(attributes)
         except ValueError:  # NaN or Infinity inside
             return None
-        if len(attributes_json) > MAX_ATTRIBUTES_BYTES or "\\u0000" in attributes_json:
+        if (
+            len(attributes_json) > MAX_ATTRIBUTES_BYTES
+            or "\\u0000" in attributes_json
+            or not is_utf8_encodable(attributes_json)
+        ):
             return None
     else:
         return None
@@ -174,7 +179,9 @@ def event_row_fast(event: object, window: Window) -> EventRow | None:
 
 
 class EventStruct(msgspec.Struct, forbid_unknown_fields=True):
-    """The JSON types of an event, checked while decoding (values are checked after)."""
+    """The JSON types of an event, checked while decoding (values are checked after).
+
+    msgspec refuses unpaired surrogate escapes, so its strings always encode to UTF-8."""
 
     ts: str
     request_id: str

@@ -78,6 +78,20 @@ class Window:
 EventRow = tuple
 
 
+UNPAIRED_SURROGATE = "must be valid Unicode (no unpaired surrogate escapes)"
+
+
+def is_utf8_encodable(value: str) -> bool:
+    """False for text with a lone surrogate: Python's json reads "\\ud800", UTF-8 cannot hold it."""
+    if value.isascii():
+        return True
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _text(value: object, field: str, errors: list, *, required: bool) -> str | None:
     if value is None:
         if required:
@@ -95,6 +109,9 @@ def _text(value: object, field: str, errors: list, *, required: bool) -> str | N
         return None
     if "\x00" in value:
         errors.append((field, "must not contain NUL characters"))
+        return None
+    if not is_utf8_encodable(value):
+        errors.append((field, UNPAIRED_SURROGATE))
         return None
     return value
 
@@ -231,6 +248,8 @@ def event_validate(event: object, window: Window) -> tuple[EventRow | None, list
                     errors.append(
                         ("attributes", f"must encode to at most {MAX_ATTRIBUTES_BYTES} characters")
                     )
+                elif not is_utf8_encodable(attributes_json):
+                    errors.append(("attributes", UNPAIRED_SURROGATE))
     if errors:
         return None, errors
     return (

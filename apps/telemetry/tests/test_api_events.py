@@ -114,6 +114,21 @@ def test_nan_in_attributes_is_a_rejection_not_a_failed_batch(ingest_client, endp
     ]
 
 
+def test_unpaired_surrogate_escape_is_a_rejection_not_a_failed_batch(ingest_client, endpoint_a):
+    good = json.dumps(event(endpoint_a.name))
+    bad = json.dumps(event(endpoint_a.name, customer="SURROGATE")).replace("SURROGATE", "\\ud800")
+    response = ingest_client.post(URL, f"[{good}, {bad}]", content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["accepted"] == 1
+    assert response.json()["rejected"] == [
+        {
+            "index": 1,
+            "field": "customer",
+            "error": "must be valid Unicode (no unpaired surrogate escapes)",
+        }
+    ]
+
+
 @pytest.mark.parametrize(
     ("body", "content_type"),
     [
