@@ -2,7 +2,7 @@
 
 The raw events live in ``telemetry_event``, a table partitioned by UTC day on ``ts``. Django
 cannot declare a partitioned table, so migration 0001 creates it with SQL and no model maps
-it; it is written only by ``apps/telemetry/sql/merge_events.sql`` and read by selectors.
+it; it is written only by ``services/event_store.py`` (binary COPY) and read by selectors.
 """
 
 from django.contrib.postgres.fields import ArrayField

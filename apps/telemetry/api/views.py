@@ -26,6 +26,7 @@ from apps.telemetry.parsers.bodies import (
     decode_json_array,
     decode_ndjson,
 )
+from apps.telemetry.parsers.event_fast import decode_events_typed
 from apps.telemetry.selectors import usage_by_group
 from apps.telemetry.services.event_ingest import telemetry_events_ingest
 
@@ -62,13 +63,18 @@ class TelemetryEventIngestView(APIView):
     def post(self, request: Request) -> Response:
         content_type = request.content_type.split(";")[0].strip().lower()
         if content_type == "application/json":
-            decode = decode_json_array
+            decode, ndjson = decode_json_array, False
         elif content_type in NDJSON_TYPES:
-            decode = decode_ndjson
+            decode, ndjson = decode_ndjson, True
         else:
             raise UnsupportedMediaType(content_type)
         try:
-            events = decode(read_body(request))
+            body = read_body(request)
+            # Typed decoding first (fast, the common case); any body it does not take whole
+            # is decoded as plain JSON, so bad events get their per-field rejections.
+            events = decode_events_typed(body, ndjson=ndjson)
+            if events is None:
+                events = decode(body)
         except BodyError as exc:
             raise ParseError(str(exc)) from exc
         return _ingest(request, events)

@@ -78,6 +78,20 @@ class Window:
 EventRow = tuple
 
 
+UNPAIRED_SURROGATE = "must be valid Unicode (no unpaired surrogate escapes)"
+
+
+def is_utf8_encodable(value: str) -> bool:
+    """False for text with a lone surrogate: Python's json reads "\\ud800", UTF-8 cannot hold it."""
+    if value.isascii():
+        return True
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _text(value: object, field: str, errors: list, *, required: bool) -> str | None:
     if value is None:
         if required:
@@ -95,6 +109,9 @@ def _text(value: object, field: str, errors: list, *, required: bool) -> str | N
         return None
     if "\x00" in value:
         errors.append((field, "must not contain NUL characters"))
+        return None
+    if not is_utf8_encodable(value):
+        errors.append((field, UNPAIRED_SURROGATE))
         return None
     return value
 
@@ -138,14 +155,15 @@ def _timestamp(value: object, errors: list, window: Window) -> datetime | None:
     if parsed.tzinfo is None:
         errors.append(("ts", "must carry a UTC offset (e.g. 'Z' or '+00:00')"))
         return None
-    parsed = parsed.astimezone(UTC)
+    # Compared before converting: an instant outside datetime's range in UTC (year 1 at
+    # +01:00) cannot be converted, but compares fine.
     if parsed < window.oldest:
         errors.append(("ts", f"is older than the retention window (before {window.oldest:%F})"))
         return None
     if parsed >= window.newest:
         errors.append(("ts", "is too far in the future"))
         return None
-    return parsed
+    return parsed.astimezone(UTC)
 
 
 def event_validate(event: object, window: Window) -> tuple[EventRow | None, list[tuple]]:
@@ -192,12 +210,12 @@ def event_validate(event: object, window: Window) -> tuple[EventRow | None, list
     lane = get("lane")
     if lane is None:
         lane = "interactive"
-    elif lane not in LANES:
+    elif not isinstance(lane, str) or lane not in LANES:
         errors.append(("lane", "must be one of batch, interactive, nearline"))
     status = get("status")
     if status is None:
         status = "ok"
-    elif status not in STATUSES:
+    elif not isinstance(status, str) or status not in STATUSES:
         errors.append(("status", "must be one of error, ok, timeout"))
     cache_hit = get("cache_hit")
     if cache_hit is None:
@@ -218,11 +236,20 @@ def event_validate(event: object, window: Window) -> tuple[EventRow | None, list
         if not isinstance(attributes, dict):
             errors.append(("attributes", "must be a JSON object"))
         else:
-            attributes_json = json.dumps(attributes, separators=(",", ":"), ensure_ascii=False)
-            if len(attributes_json) > MAX_ATTRIBUTES_BYTES or "\\u0000" in attributes_json:
-                errors.append(
-                    ("attributes", f"must encode to at most {MAX_ATTRIBUTES_BYTES} characters")
+            try:
+                attributes_json = json.dumps(
+                    attributes, separators=(",", ":"), ensure_ascii=False, allow_nan=False
                 )
+            except ValueError:
+                # NaN and Infinity are not JSON: PostgreSQL's jsonb would refuse the batch.
+                errors.append(("attributes", "must not contain NaN or Infinity"))
+            else:
+                if len(attributes_json) > MAX_ATTRIBUTES_BYTES or "\\u0000" in attributes_json:
+                    errors.append(
+                        ("attributes", f"must encode to at most {MAX_ATTRIBUTES_BYTES} characters")
+                    )
+                elif not is_utf8_encodable(attributes_json):
+                    errors.append(("attributes", UNPAIRED_SURROGATE))
     if errors:
         return None, errors
     return (
@@ -252,4 +279,6 @@ def event_validate(event: object, window: Window) -> tuple[EventRow | None, list
 # Positions inside an EventRow, used by the ingest service.
 ROW_ENDPOINT = 1
 ROW_REQUEST_ID = 2
+ROW_LATENCY = 8
 ROW_ACCELERATOR = 11
+ROW_BATCH_SIZE = 18

@@ -4,27 +4,32 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from django.db import connection, transaction
-
-from apps.common.sql import load_sql
+from apps.telemetry.parsers.event_fast import (
+    EventStruct,
+    event_row_fast,
+    struct_as_dict,
+    struct_row_fast,
+)
 from apps.telemetry.parsers.events import (
     ROW_ACCELERATOR,
+    ROW_BATCH_SIZE,
     ROW_ENDPOINT,
+    ROW_LATENCY,
     ROW_REQUEST_ID,
     Rejection,
     Window,
     event_validate,
 )
+from apps.telemetry.rollup_delta import gpu_milli_ms, milli_to_decimal
 from apps.telemetry.selectors import endpoint_targets
+from apps.telemetry.services.event_store import events_store
 from apps.telemetry.services.partitions import oldest_kept_day, telemetry_partitions_ensure
 
 # Events may be stamped at most this far ahead of the server clock (clock skew).
 FUTURE_TOLERANCE = timedelta(days=1)
-STAGE_COLUMNS = (
-    "seq, ts, endpoint_id, request_id, model, model_version, input_tokens, output_tokens, "
-    "cached_input_tokens, latency_ms, ttft_ms, queue_ms, accelerator, resource_id, lane, "
-    "customer, status, is_cache_hit, prompt_hash, batch_size, accelerator_count, attributes"
-)
+# telemetry_event.gpu_ms is numeric(20, 3): below 10^17 ms, i.e. 10^20 thousandths.
+GPU_MILLI_LIMIT = 10**20
+GPU_MS_TOO_LARGE = "gpu_ms must be less than 100000000000000000"
 
 
 @dataclass
@@ -50,7 +55,8 @@ def telemetry_events_ingest(
     now: datetime,
     retention_days: int,
 ) -> IngestResult:
-    """Store a batch of decoded events; invalid ones are reported by index and field.
+    """Store a batch of decoded events (dicts, or ``EventStruct`` from the typed decoder);
+    invalid ones are reported by index and field.
 
     Guarantees: each ``(endpoint, request_id)`` is stored at most once, ever (re-sent events
     and repeats inside the batch count as duplicates); an event is accepted only for an
@@ -67,17 +73,25 @@ def telemetry_events_ingest(
         newest=now + FUTURE_TOLERANCE,
     )
     result = IngestResult()
-    valid: list[tuple[int, tuple]] = []
+    valid: list[tuple[int, object, tuple]] = []  # (index, attributes, row)
     for index, event in enumerate(events):
-        row, errors = event_validate(event, window)
-        if errors:
-            result.rejected.extend(Rejection(index, f, e) for f, e in errors)
+        if type(event) is EventStruct:
+            row = struct_row_fast(event, window)
+            if row is None:
+                event = struct_as_dict(event)  # noqa: PLW2901 - the validator reads dicts
         else:
-            valid.append((index, row))
-    targets = endpoint_targets(names={row[ROW_ENDPOINT] for _, row in valid})
-    staged: list[tuple] = []
+            row = event_row_fast(event, window)
+        if row is None:
+            row, errors = event_validate(event, window)
+            if errors:
+                result.rejected.extend(Rejection(index, f, e) for f, e in errors)
+                continue
+        attributes = event.attributes if type(event) is EventStruct else event.get("attributes")
+        valid.append((index, attributes, row))
+    targets = endpoint_targets(names={row[ROW_ENDPOINT] for _, _, row in valid})
+    staged: list[list] = []
     seen: set[tuple[int, str]] = set()
-    for index, row in valid:
+    for index, attributes, row in valid:
         target = targets.get(row[ROW_ENDPOINT])
         if target is None:
             result.rejected.append(Rejection(index, "endpoint", "unknown endpoint"))
@@ -90,41 +104,36 @@ def telemetry_events_ingest(
                 )
             )
             continue
+        gpu_milli = gpu_milli_ms(
+            latency_ms=row[ROW_LATENCY],
+            accelerator_count=accelerator_count,
+            batch_size=row[ROW_BATCH_SIZE],
+            attributes=attributes,
+        )
+        if gpu_milli >= GPU_MILLI_LIMIT:
+            result.rejected.append(Rejection(index, "attributes", GPU_MS_TOO_LARGE))
+            continue
         key = (endpoint_id, row[ROW_REQUEST_ID])
         if key in seen:
             result.duplicates += 1
             continue
         seen.add(key)
+        # A raw row of telemetry_event, less is_duplicate_prompt (event_store appends it).
         staged.append(
-            (
-                index,
+            [
                 row[0],
                 endpoint_id,
                 *row[2:ROW_ACCELERATOR],
                 row[ROW_ACCELERATOR] or accelerator_type,
                 *row[ROW_ACCELERATOR + 1 : -1],
-                accelerator_count,
+                milli_to_decimal(gpu_milli),
                 row[-1],
-            )
+            ]
         )
     result.rejected.sort(key=lambda r: r.index)
     if staged:
-        telemetry_partitions_ensure(days={row[1].date() for row in staged})
-        inserted = _merge(staged=staged)
+        telemetry_partitions_ensure(days={row[0].date() for row in staged})
+        inserted = events_store(staged=staged)
         result.accepted = inserted
         result.duplicates += len(staged) - inserted
     return result
-
-
-@transaction.atomic
-def _merge(*, staged: list[tuple]) -> int:
-    """COPY the rows into staging, then one set-based merge (sql/merge_events.sql)."""
-    with connection.cursor() as cur:
-        cur.execute(load_sql("telemetry", "create_stage_events"))
-        cur.execute("DELETE FROM stage_telemetry_event")
-        with cur.copy(f"COPY stage_telemetry_event ({STAGE_COLUMNS}) FROM STDIN") as copy:  # noqa: S608 - constant column list
-            for row in staged:
-                copy.write_row(row)
-        cur.execute(load_sql("telemetry", "merge_events"))
-        inserted, _ = cur.fetchone()
-    return inserted

@@ -70,6 +70,65 @@ def test_invalid_rows_are_reported_by_index_and_field_and_valid_rows_kept(
     assert raw_totals(endpoint_id=endpoint_a.id)["requests"] == 1
 
 
+@pytest.mark.parametrize("content_type", ["application/json", "application/x-ndjson"])
+def test_well_typed_events_with_bad_values_get_the_same_rejections(
+    ingest_client, endpoint_a, content_type
+):
+    # Every field has its JSON type, so the typed decoder takes the body; the values still
+    # go through the full validator.
+    events = [
+        event(endpoint_a.name),
+        event(endpoint_a.name, input_tokens=-1),
+        event(endpoint_a.name, ts="2026-01-01T00:00:00"),
+        event(endpoint_a.name, lane="sideways", cached_input_tokens=500),
+        event(endpoint_a.name, customer="a\x00b"),
+        event(endpoint_a.name, model=" "),
+    ]
+    if content_type == "application/json":
+        body = json.dumps(events)
+    else:
+        body = "\n".join(json.dumps(e) for e in events)
+    response = ingest_client.post(URL, body, content_type=content_type).json()
+    assert response["accepted"] == 1
+    assert [(r["index"], r["field"], r["error"]) for r in response["rejected"]] == [
+        (1, "input_tokens", "must be between 0 and 10000000000"),
+        (2, "ts", "must carry a UTC offset (e.g. 'Z' or '+00:00')"),
+        (3, "cached_input_tokens", "must not exceed input_tokens"),
+        (3, "lane", "must be one of batch, interactive, nearline"),
+        (4, "customer", "must not contain NUL characters"),
+        (5, "model", "must not be empty"),
+    ]
+
+
+def test_nan_in_attributes_is_a_rejection_not_a_failed_batch(ingest_client, endpoint_a):
+    # Python's json module reads NaN and 1e999 (Infinity); jsonb cannot store them.
+    good = json.dumps(event(endpoint_a.name))
+    bad = json.dumps(event(endpoint_a.name, attributes={"gpu_ms": 1})).replace("1}", "NaN}")
+    huge = json.dumps(event(endpoint_a.name, attributes={"gpu_ms": 1})).replace("1}", "1e999}")
+    response = ingest_client.post(URL, f"[{good}, {bad}, {huge}]", content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["accepted"] == 1
+    assert [(r["index"], r["field"], r["error"]) for r in response.json()["rejected"]] == [
+        (1, "attributes", "must not contain NaN or Infinity"),
+        (2, "attributes", "must not contain NaN or Infinity"),
+    ]
+
+
+def test_unpaired_surrogate_escape_is_a_rejection_not_a_failed_batch(ingest_client, endpoint_a):
+    good = json.dumps(event(endpoint_a.name))
+    bad = json.dumps(event(endpoint_a.name, customer="SURROGATE")).replace("SURROGATE", "\\ud800")
+    response = ingest_client.post(URL, f"[{good}, {bad}]", content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["accepted"] == 1
+    assert response.json()["rejected"] == [
+        {
+            "index": 1,
+            "field": "customer",
+            "error": "must be valid Unicode (no unpaired surrogate escapes)",
+        }
+    ]
+
+
 @pytest.mark.parametrize(
     ("body", "content_type"),
     [
