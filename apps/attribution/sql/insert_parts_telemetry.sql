@@ -5,8 +5,8 @@
 -- groups with the same weights. Each receiver gets round(base x weight / total, 24) and the
 -- group's residue goes to its largest weight (ties: lowest endpoint id), so the parts sum to
 -- the base exactly; weights that sum to zero split evenly. One sort by (row, weight desc,
--- endpoint) serves every window. Stored weights are GPU-seconds (or tokens). The stored parts
--- are summed per day into attr_daily as they are written.
+-- endpoint) serves every window. Stored weights are GPU-seconds (or tokens). The exact
+-- amounts are materialized once, stored as parts and summed per day into attr_daily.
 WITH weights AS (
     SELECT p.id, p.day, p.currency, p.resource_id, p.split_idle,
            p.use_billed, p.use_effective, p.use_list,
@@ -56,7 +56,7 @@ WITH weights AS (
                CASE WHEN total > 0 THEN total ELSE n END AS eff_total
         FROM ranked
     ) r
-), exact AS (
+), exact AS MATERIALIZED (
     SELECT id, day, currency, resource_id, split_idle, endpoint_id, team_id, w, total,
            u_billed + CASE WHEN rn = 1 THEN use_billed - SUM(u_billed) OVER g ELSE 0 END
                AS usage_billed,
@@ -87,11 +87,21 @@ WITH weights AS (
                ('idle', x.idle_billed, x.idle_effective, x.idle_list)
     ) AS cat(category, billed, effective, list)
     WHERE cat.category = 'usage' OR x.split_idle
-    RETURNING day, currency, endpoint_id, team_id, category, evidence, line_items, billed_cost,
-              effective_cost, list_cost
 )
 INSERT INTO attr_daily
-SELECT day, currency, endpoint_id, team_id, category, evidence, COUNT(*), SUM(line_items),
-       SUM(billed_cost), SUM(effective_cost), SUM(list_cost)
-FROM stored
-GROUP BY day, currency, endpoint_id, team_id, category, evidence;
+SELECT g.day, g.currency, g.endpoint_id, g.team_id, cat.category, 'telemetry',
+       cat.n, cat.n, cat.billed, cat.effective, cat.list
+FROM (
+    SELECT day, currency, endpoint_id, team_id, COUNT(*) AS n,
+           COUNT(*) FILTER (WHERE split_idle) AS n_idle,
+           SUM(usage_billed) AS ub, SUM(usage_effective) AS ue, SUM(usage_list) AS ul,
+           SUM(idle_billed) FILTER (WHERE split_idle) AS ib,
+           SUM(idle_effective) FILTER (WHERE split_idle) AS ie,
+           SUM(idle_list) FILTER (WHERE split_idle) AS il
+    FROM exact
+    GROUP BY day, currency, endpoint_id, team_id
+) g
+CROSS JOIN LATERAL (
+    VALUES ('usage', g.n, g.ub, g.ue, g.ul), ('idle', g.n_idle, g.ib, g.ie, g.il)
+) AS cat(category, n, billed, effective, list)
+WHERE cat.n > 0;
