@@ -24,7 +24,7 @@ WITH ranged AS (
            d.team_id AS d_team_id,
            d.evidence AS d_evidence,
            d.rule_ref AS d_rule_ref,
-           COALESCE(uh.gpu_us, ur.gpu_us) / 1000000 AS used_gpu_s,
+           COALESCE(uh.gpu_us, ur.gpu_us) * 0.000001 AS used_gpu_s,
            uh.resource_id IS NOT NULL OR ur.id IS NOT NULL AS has_usage,
            rep.endpoint_id IS NOT NULL AS endpoint_reports
     FROM attr_li li

@@ -5,7 +5,8 @@
 -- groups with the same weights. Each receiver gets round(base x weight / total, 24) and the
 -- group's residue goes to its largest weight (ties: lowest endpoint id), so the parts sum to
 -- the base exactly; weights that sum to zero split evenly. One sort by (row, weight desc,
--- endpoint) serves every window. Stored weights are GPU-seconds (or tokens). The exact
+-- endpoint) serves every window. Weights are summed as integers (GPU microseconds or tokens)
+-- and stored as GPU-seconds (or tokens). The exact
 -- amounts are materialized once, stored as parts and summed per day into attr_daily.
 WITH weights AS (
     SELECT p.id, p.day, p.currency, p.resource_id, p.split_idle,
@@ -57,7 +58,10 @@ WITH weights AS (
         FROM ranked
     ) r
 ), exact AS MATERIALIZED (
-    SELECT id, day, currency, resource_id, split_idle, endpoint_id, team_id, w, total,
+    SELECT id, day, currency, resource_id, split_idle, endpoint_id, team_id,
+           'pool:' || resource_id AS rule_ref,
+           CASE WHEN %(by_tokens)s THEN w ELSE w * 0.000001 END AS weight,
+           CASE WHEN %(by_tokens)s THEN total ELSE total * 0.000001 END AS weight_total,
            u_billed + CASE WHEN rn = 1 THEN use_billed - SUM(u_billed) OVER g ELSE 0 END
                AS usage_billed,
            u_effective + CASE WHEN rn = 1 THEN use_effective - SUM(u_effective) OVER g ELSE 0 END
@@ -77,9 +81,7 @@ WITH weights AS (
         billed_cost, effective_cost, list_cost
     )
     SELECT %(run_id)s, %(period)s, x.id, 1, x.day, x.currency, x.endpoint_id, x.team_id,
-           cat.category, 'telemetry', 'pool:' || x.resource_id, x.resource_id,
-           round(CASE WHEN %(by_tokens)s THEN x.w ELSE x.w / 1000000 END, 6),
-           round(CASE WHEN %(by_tokens)s THEN x.total ELSE x.total / 1000000 END, 6),
+           cat.category, 'telemetry', x.rule_ref, x.resource_id, x.weight, x.weight_total,
            cat.billed, cat.effective, cat.list
     FROM exact x
     CROSS JOIN LATERAL (
