@@ -173,6 +173,31 @@ class AllocationPart(AllocatedAmount):
     both are null for whole-row allocations.
     """
 
+    # A month is millions of parts written in one go, and each index costs that write time: the
+    # foreign keys get none of their own (reads go by endpoint and day, or by period).
+    run = models.ForeignKey(
+        AllocationRun,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    endpoint = models.ForeignKey(
+        ModelEndpoint,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    team = models.ForeignKey(
+        Team,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
     line_item_id = models.BigIntegerField(null=True, help_text="billing.CostLineItem id")
     line_items = models.IntegerField(default=1)
     rule_ref = models.CharField(max_length=200, blank=True, help_text="Which rule or tag key.")
@@ -186,6 +211,12 @@ class AllocationPart(AllocatedAmount):
             # maintain, and still finds a period's rows for the replace.
             BrinIndex(fields=["billing_period_start"], name="attr_part_period"),
             models.Index(fields=["endpoint", "day"], name="attr_part_endpoint_day"),
+            # A team's shared-cost parts (statements); a few rows per team and day.
+            models.Index(
+                fields=["team", "billing_period_start"],
+                name="attr_part_shared_team",
+                condition=Q(category="shared"),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,10 +8,22 @@ FROM billing_costlineitem li
 CROSS JOIN LATERAL jsonb_each_text(li.tags) kv
 WHERE li.billing_period_start = %(period)s AND kv.key = ANY(%(tag_keys)s);
 
+-- Rules outer, resource ids inner: each pattern is compiled once and matched against every id
+-- in a row (PostgreSQL caches only a few compiled regular expressions).
+CREATE TEMP TABLE attr_resource_ids ON COMMIT DROP AS
+SELECT DISTINCT resource_id FROM attr_li WHERE resource_id <> '';
+
 CREATE TEMP TABLE attr_resource_match ON COMMIT DROP AS
 SELECT r.resource_id, ru.rule_ref
-FROM (SELECT DISTINCT resource_id FROM attr_li WHERE resource_id <> '') r
-JOIN attr_rule ru ON ru.kind = 'resource' AND r.resource_id ~ ru.pattern;
+FROM attr_rule ru
+CROSS JOIN LATERAL (
+    SELECT resource_id FROM attr_resource_ids WHERE resource_id ~ ru.pattern
+) r
+WHERE ru.kind = 'resource';
+
+ANALYZE attr_li_tag;
+
+ANALYZE attr_resource_match;
 
 CREATE TEMP TABLE attr_direct ON COMMIT DROP AS
 SELECT DISTINCT ON (line_item_id)
@@ -58,4 +70,4 @@ FROM (
 ) m
 ORDER BY line_item_id, class_rank, priority, kind_rank, endpoint_id NULLS LAST, rule_ref;
 
-CREATE INDEX ON attr_direct (line_item_id);
+ANALYZE attr_direct;

@@ -35,4 +35,4 @@ LEFT JOIN (
 ) pb ON pb.instance_type = li.instance_type
 WHERE li.billing_period_start = %(period)s;
 
-CREATE INDEX ON attr_li (id);
+ANALYZE attr_li;

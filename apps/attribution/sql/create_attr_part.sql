@@ -1,7 +1,7 @@
--- Split groups before rounding (attr_part_raw) and final parts (attr_part).
--- A split group (group_id, grp) shares base amounts that are split by weight: a ledger row's
--- usage or idle (group_id = line item id), or a day's matches of one shared-cost rule
--- (group_id < 0, line_item_id null).
+-- Shared-cost split groups before rounding (attr_part_raw) and the shared and unallocated parts
+-- (attr_part) before they are stored. A split group (group_id, grp) is a day's matches of one
+-- shared-cost rule (group_id < 0, line_item_id null), whose base amounts are split by weight.
+-- Direct and telemetry parts are written straight to attribution_allocationpart.
 CREATE TEMP TABLE attr_part_raw (
     group_id bigint NOT NULL,
     grp text NOT NULL,
@@ -34,6 +34,22 @@ CREATE TEMP TABLE attr_part (
     pool_resource_id text NOT NULL,
     weight numeric,
     weight_total numeric,
+    billed_cost numeric NOT NULL,
+    effective_cost numeric NOT NULL,
+    list_cost numeric NOT NULL
+) ON COMMIT DROP;
+
+-- Daily sums of the parts as they are stored (parts = how many), the source of the daily
+-- allocations and of the teams' direct cost for shared-cost rules.
+CREATE TEMP TABLE attr_daily (
+    day date NOT NULL,
+    currency text NOT NULL,
+    endpoint_id bigint,
+    team_id bigint,
+    category text NOT NULL,
+    evidence text NOT NULL,
+    parts bigint NOT NULL,
+    line_items bigint NOT NULL,
     billed_cost numeric NOT NULL,
     effective_cost numeric NOT NULL,
     list_cost numeric NOT NULL

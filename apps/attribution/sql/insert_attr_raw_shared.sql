@@ -3,10 +3,11 @@
 --   proportional: teams with positive direct (usage + idle) billed cost this period and currency,
 --                 weighted by that cost;  even: the same teams, equal weights;
 --   fixed: the listed teams by percent, the rest of 100%% stays Unallocated;  team: one team.
--- A group whose rule finds no receiver stays Unallocated.
+-- A group whose rule finds no receiver stays Unallocated. The teams' direct cost is the daily
+-- sum of the direct and telemetry parts stored so far.
 CREATE TEMP TABLE attr_team_direct ON COMMIT DROP AS
 SELECT currency, team_id, SUM(billed_cost) AS direct_billed
-FROM attr_part
+FROM attr_daily
 WHERE team_id IS NOT NULL AND category IN ('usage', 'idle')
 GROUP BY currency, team_id
 HAVING SUM(billed_cost) > 0;

@@ -5,10 +5,11 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db.models import Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from apps.attribution.models import AllocationPart, SharedCostRule
+from apps.attribution.models import AllocationPart, CostAllocation, SharedCostRule
 from apps.attribution.services.period_allocate import period_allocate
 from apps.attribution.services.rule_set import attribution_settings_get
 from apps.attribution.tests.builders import line_item, rollup
@@ -37,6 +38,7 @@ ledger_rows = st.lists(
         st.sampled_from(TAGS),
         st.sampled_from(["Usage", "Tax", "Credit"]),
         st.integers(min_value=0, max_value=3),
+        st.sampled_from([1, 1, 3]),
     ),
     min_size=1,
     max_size=12,
@@ -85,7 +87,7 @@ def test_every_ledger_row_is_split_into_parts_that_sum_to_it_exactly(
             percentages={"search": "33.3", "assistant": "33.3"} if method == "fixed" else {},
         )
     expected = {}
-    for billed, effective, currency, resource, itype, tags, category, hour in rows:
+    for billed, effective, currency, resource, itype, tags, category, hour, hours in rows:
         item = line_item(
             cost=str(billed),
             effective=str(effective),
@@ -96,6 +98,7 @@ def test_every_ledger_row_is_split_into_parts_that_sum_to_it_exactly(
             tags=tags,
             charge_category=category,
             hour=hour,
+            hours=hours,
         )
         expected[item.id] = (billed, effective, billed + effective, currency)
     for index, (name, resource, gpu_s, hour) in enumerate(measured):
@@ -136,3 +139,23 @@ def test_every_ledger_row_is_split_into_parts_that_sum_to_it_exactly(
         k: tuple(v) for k, v in uncovered.items()
     }
     assert run.ledger_totals == run.allocated_totals
+    # The daily allocations are exactly the parts summed per day, endpoint, team and category
+    # (summed in PostgreSQL: amounts have up to 38 digits, beyond Python's default precision).
+    keys = ("day", "currency", "endpoint_id", "team_id", "category", "evidence")
+    from_parts = {
+        tuple(row[k] for k in keys): [row["n"], row["b"], row["e"], row["l"]]
+        for row in AllocationPart.objects.filter(run_id=run.id)
+        .values(*keys)
+        .annotate(
+            n=Sum("line_items"), b=Sum("billed_cost"), e=Sum("effective_cost"), l=Sum("list_cost")
+        )
+    }
+    assert {
+        tuple(getattr(a, k) for k in keys): [
+            a.line_items,
+            a.billed_cost,
+            a.effective_cost,
+            a.list_cost,
+        ]
+        for a in CostAllocation.objects.filter(run_id=run.id)
+    } == from_parts

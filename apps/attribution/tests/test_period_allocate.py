@@ -266,3 +266,63 @@ def test_rule_precedence_is_priority_then_tag_resource_account_instance_type(wor
     assert parts(line_item_id=by_priority.id) == {
         (chat.id, world["assistant"].id, "usage"): Decimal("3")
     }
+
+
+def test_a_multi_hour_row_uses_the_telemetry_of_every_hour_of_its_charge_window(world):
+    # 3 instance-hours of one GPU: capacity 10,800 GPU-s; hours 0 and 2 used 5,400 GPU-s, the
+    # hour after the window does not count.
+    dedicated = line_item(cost="3.0180", resource_id="i-rank-1", instance_type="g5.xlarge", hours=3)
+    rollup(endpoint=world["rank"], resource_id="i-rank-1", gpu_seconds="1800", hour=0)
+    rollup(endpoint=world["rank"], resource_id="i-rank-1", gpu_seconds="3600", hour=2)
+    rollup(endpoint=world["rank"], resource_id="i-rank-1", gpu_seconds="3600", hour=3)
+    # A day-long row of a shared resource, split by each endpoint's GPU-seconds that day.
+    daily = line_item(cost="10", resource_id="i-pool", service_name="Data Transfer", hours=24)
+    rollup(endpoint=world["rank"], resource_id="i-pool", gpu_seconds="100", hour=1)
+    rollup(endpoint=world["chat"], resource_id="i-pool", gpu_seconds="300", hour=5)
+    rollup(endpoint=world["chat"], resource_id="i-pool", gpu_seconds="100", hour=23)
+    rollup(endpoint=world["rank"], resource_id="i-pool", gpu_seconds="9000", day=date(2024, 1, 6))
+    period_allocate(period_start=PERIOD)
+    rank, chat = world["rank"].id, world["chat"].id
+    search, assistant = world["search"].id, world["assistant"].id
+    assert parts(line_item_id=dedicated.id) == {
+        (rank, search, "usage"): Decimal("1.509"),
+        (rank, search, "idle"): Decimal("1.509"),
+    }
+    assert parts(line_item_id=daily.id) == {
+        (rank, search, "usage"): Decimal("2"),
+        (chat, assistant, "usage"): Decimal("8"),
+    }
+    part = AllocationPart.objects.get(line_item_id=daily.id, endpoint_id=chat)
+    assert (part.weight, part.weight_total) == (Decimal("400"), Decimal("500"))
+
+
+def test_daily_allocations_are_the_sums_of_the_stored_parts(world):
+    line_item(cost="1.0060", resource_id="i-rank-1", instance_type="g5.xlarge")
+    line_item(cost="5.6720", resource_id="i-pool", instance_type="g5.12xlarge")
+    line_item(cost="2", tags={"costgov:endpoint": "chat"}, hour=3)
+    line_item(cost="0.5", charge_category="Tax", service_name="Tax", service_category="")
+    line_item(cost="0.25", service_name="Unknown", service_category="")
+    rollup(endpoint=world["rank"], resource_id="i-rank-1", gpu_seconds="1200")
+    rollup(endpoint=world["rank"], resource_id="i-pool", gpu_seconds="2000")
+    rollup(endpoint=world["chat"], resource_id="i-pool", gpu_seconds="3000")
+    SharedCostRule.objects.create(name="tax", match_charge_category="tax", method="proportional")
+    run = period_allocate(period_start=PERIOD)
+    keys = ("day", "currency", "endpoint_id", "team_id", "category", "evidence")
+    from_parts = {
+        tuple(row[k] for k in keys): (row["n"], row["b"], row["e"], row["l"])
+        for row in AllocationPart.objects.values(*keys).annotate(
+            n=Sum("line_items"), b=Sum("billed_cost"), e=Sum("effective_cost"), l=Sum("list_cost")
+        )
+    }
+    daily = {
+        tuple(getattr(a, k) for k in keys): (
+            a.line_items,
+            a.billed_cost,
+            a.effective_cost,
+            a.list_cost,
+        )
+        for a in CostAllocation.objects.all()
+    }
+    assert daily == from_parts
+    assert {c for _, _, _, _, c, _ in daily} == {"usage", "idle", "shared", "unallocated"}
+    assert run.part_rows == AllocationPart.objects.count()
