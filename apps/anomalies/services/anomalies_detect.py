@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.accounts.models import Team
@@ -30,6 +30,7 @@ from apps.anomalies.services.alert_enqueue import alerts_enqueue
 from apps.anomalies.services.anomaly_explain import anomaly_contributors
 from apps.catalog.models import ModelEndpoint
 from apps.common.money import STORAGE_QUANTUM
+from apps.common.sql import load_sql
 
 logger = logging.getLogger(__name__)
 
@@ -379,14 +380,21 @@ def _upsert(
 
 
 def _same_incident(anomaly: Anomaly) -> Anomaly | None:
-    """An open anomaly on another monitor with the same top cause, overlapping in time: the
-    same incident seen through another series (an idle replica raises its endpoint, team,
-    instance type and account). It becomes the parent, so the incident alerts once."""
+    """The anomaly this one is part of, which becomes its parent, so an incident alerts once:
+
+    - an open anomaly on another monitor with the same top cause, overlapping in time: the same
+      incident seen through another series (an idle replica raises its endpoint, team,
+      instance type and account);
+    - an open endpoint anomaly overlapping in time, when this one's top cause is a resource
+      billed to that endpoint (a runaway job's extra instances also raise their instance type).
+    """
     if not anomaly.contributors:
         return None
     top = anomaly.contributors[0]
-    candidates = (
-        Anomaly.objects.filter(
+    cause = (top["dimension"], top["value"])
+    candidates = list(
+        Anomaly.objects.select_related("monitor")
+        .filter(
             parent__isnull=True,
             direction=anomaly.direction,
             start_at__lt=anomaly.end_at,
@@ -399,8 +407,18 @@ def _same_incident(anomaly: Anomaly) -> Anomaly | None:
     )
     for candidate in candidates:
         first = candidate.contributors[0] if candidate.contributors else None
-        if first and (first["dimension"], first["value"]) == (top["dimension"], top["value"]):
+        if first and (first["dimension"], first["value"]) == cause:
             return candidate
+    if top["dimension"] == "resource_id" and anomaly.monitor.kind != MonitorKind.ENDPOINT:
+        with connection.cursor() as cur:
+            cur.execute(
+                load_sql("anomalies", "select_resource_endpoints"),
+                {"start": anomaly.start_at, "end": anomaly.end_at, "resource_id": top["value"]},
+            )
+            billed = {row[0] for row in cur.fetchall()}
+        for candidate in candidates:
+            if candidate.monitor.kind == MonitorKind.ENDPOINT and candidate.endpoint_id in billed:
+                return candidate
     return None
 
 
