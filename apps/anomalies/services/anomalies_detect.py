@@ -135,6 +135,7 @@ def _apply_shifts(data: SeriesSet, monitors: list[Monitor]) -> None:
 SIGNALS = (Signal.COST, Signal.REQUESTS, Signal.UNIT_COST)  # index = code in _Judged.signal
 POOLED_SHARE = 0.5
 UNIT_POOL_HOURS = 3
+LINK_SHARE = 0.5
 
 
 @dataclass
@@ -382,11 +383,16 @@ def _upsert(
 def _same_incident(anomaly: Anomaly) -> Anomaly | None:
     """The anomaly this one is part of, which becomes its parent, so an incident alerts once:
 
-    - an open anomaly on another monitor with the same top cause, overlapping in time: the same
+    - an anomaly on another monitor with the same top cause, overlapping in time: the same
       incident seen through another series (an idle replica raises its endpoint, team,
       instance type and account);
-    - an open endpoint anomaly overlapping in time, when this one's top cause is a resource
-      billed to that endpoint (a runaway job's extra instances also raise their instance type).
+    - an endpoint anomaly overlapping in time, when that endpoint carries at least
+      ``LINK_SHARE`` of this one's delta (a team whose endpoint got slower), or when this one's
+      top cause is a resource billed to that endpoint (a runaway job's extra instances also
+      raise their instance type).
+
+    Overlap in time decides, not status: a backfill judges a later incident of the parent's
+    monitor (and so resolves the parent) before it reaches this one.
     """
     if not anomaly.contributors:
         return None
@@ -402,12 +408,22 @@ def _same_incident(anomaly: Anomaly) -> Anomaly | None:
             monitor__granularity=anomaly.monitor.granularity,
         )
         .exclude(pk=anomaly.pk)
-        .exclude(status=AnomalyStatus.RESOLVED)
         .order_by("start_at", "id")
     )
     for candidate in candidates:
         first = candidate.contributors[0] if candidate.contributors else None
         if first and (first["dimension"], first["value"]) == cause:
+            return candidate
+    endpoints_behind = {
+        c["value"]
+        for c in anomaly.contributors
+        if c["dimension"] == "endpoint" and (c.get("share_of_delta") or 0) >= LINK_SHARE
+    }
+    for candidate in candidates:
+        if (
+            candidate.monitor.kind == MonitorKind.ENDPOINT
+            and candidate.monitor.subject in endpoints_behind
+        ):
             return candidate
     if top["dimension"] == "resource_id" and anomaly.monitor.kind != MonitorKind.ENDPOINT:
         with connection.cursor() as cur:

@@ -1,5 +1,9 @@
 """End to end on a generated demo dataset: billing, telemetry and attribution through their
-services, then hourly detection scored against the generator's labels."""
+services, then hourly detection scored against the generator's labels (what reaches a person:
+alerts, with the anomalies linked to them).
+
+One dataset is generated and scored once for the module; ``evaluate_demo`` runs inside a
+transaction it rolls back, so the database is left as it was."""
 
 from datetime import date, timedelta
 
@@ -8,25 +12,61 @@ import pytest
 from apps.anomalies.management.commands.evaluate_detector import evaluate_demo
 from apps.demo.generator.build import Options, dataset_generate
 
-SMALL = Options(
-    days=16, seed=7, teams=6, endpoints=24, start=date(2025, 3, 3), requests_per_day=2000
+# Three weeks at the density of the documented 35-day figures (docs/anomaly-detection.md):
+# long enough for a week of history before the first injected anomaly is half-way through.
+DEMO = Options(
+    days=21, seed=7, teams=6, endpoints=24, start=date(2025, 3, 3), requests_per_day=4000
 )
+KINDS = [
+    "idle_replica", "model_version_regression", "pricing_change", "runaway_batch",
+    "traffic_spike",
+]  # fmt: skip
+TWO_HOURS = timedelta(hours=2).total_seconds()
+# The model-version regression starts at midnight on a shared node that serves one to four
+# requests an hour at night; its unit-cost shift is confirmed once a few of those hours are in
+# (measured: 4 h on the 35-day seed-7 dataset, 8 h on seed 11), not within 2 hours.
+REGRESSION_MAX_DELAY = timedelta(hours=8).total_seconds()
+# Alerts outside every label window on this dataset: 0 when last measured with
+# `pytest apps/anomalies/tests/test_demo_detection.py` (see docs/anomaly-detection.md); a
+# regression of the detector's precision shows up as more.
+MAX_FALSE_ALERTS = 0
 
 
-@pytest.mark.django_db
-def test_injected_incidents_are_caught_within_two_hours_with_their_root_cause_first(tmp_path):
-    dataset_generate(out=tmp_path / "demo", opts=SMALL)
-    result = evaluate_demo(tmp_path / "demo", load=True)
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory, django_db_setup, django_db_blocker):
+    out = tmp_path_factory.mktemp("demo") / "demo"
+    with django_db_blocker.unblock():
+        dataset_generate(out=out, opts=DEMO)
+        return evaluate_demo(out, load=True)
+
+
+def _rows(result) -> dict:
     rows = {row["kind"]: row for row in result.per_label}
-    assert sorted(rows) == [
-        "idle_replica", "model_version_regression", "pricing_change", "runaway_batch",
-        "traffic_spike",
-    ]  # fmt: skip
-    # The model-version regression shifts a shared node's split by a few percent an hour; on a
-    # dataset this small and this quiet it is not reliably separable from noise (see
-    # docs/anomaly-detection.md for the measured 35-day figures), so it is not asserted here.
-    for kind in ("idle_replica", "pricing_change", "traffic_spike", "runaway_batch"):
-        row = rows[kind]
-        assert row["detected"], row
-        assert row["root_cause_ok"], row
-        assert row["delay_s"] <= timedelta(hours=2).total_seconds(), row
+    assert sorted(rows) == KINDS
+    return rows
+
+
+@pytest.mark.parametrize(
+    "kind", ["idle_replica", "pricing_change", "traffic_spike", "runaway_batch"]
+)
+def test_injected_incidents_are_caught_within_two_hours_with_their_root_cause_first(scored, kind):
+    row = _rows(scored)[kind]
+    assert row["detected"], row
+    assert row["root_cause_ok"], row
+    assert row["delay_s"] <= TWO_HOURS, row
+
+
+def test_model_version_regression_is_caught_as_a_unit_cost_rise_naming_the_version(scored):
+    row = _rows(scored)["model_version_regression"]
+    assert row["detected"], row
+    assert row["root_cause_ok"], row  # model_version=v2, not the biggest customer
+    assert row["delay_s"] <= REGRESSION_MAX_DELAY, row
+
+
+def test_alerts_outside_the_labelled_incidents_stay_few(scored):
+    false_alerts = scored.events - scored.true_events
+    assert false_alerts <= MAX_FALSE_ALERTS, (scored.events, scored.true_events)
+    assert scored.recall == 1.0
+    # Every incident is one alert: the runaway batch's extra instances (instance type, team)
+    # and the idle replica's team are linked to the endpoint's alert, not raised again.
+    assert scored.true_events <= len(KINDS) + 1
