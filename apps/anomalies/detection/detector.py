@@ -67,14 +67,26 @@ def strong_points(values: np.ndarray, baseline: Baseline, *, band_k: float) -> n
 
 
 def incidents_from_flags(
-    flags: np.ndarray, *, max_gap: int = 2, min_points: int = 2, strong: np.ndarray | None = None
+    flags: np.ndarray,
+    *,
+    max_gap: int = 2,
+    min_points: int = 2,
+    strong: np.ndarray | None = None,
+    holding: np.ndarray | None = None,
+    signal: np.ndarray | None = None,
 ) -> list[Incident]:
     """Group flagged points into incidents (see module docstring).
 
     An incident is kept once it has ``min_points`` anomalous points, or one ``strong`` point
     (far outside the band): a lone noisy hour is not news, a second one an hour later is.
+
+    ``holding`` (signals, series, points: the direction each point still leans, see
+    ``holding_points``) and ``signal`` (series, points: which signal flagged each point) make
+    the gap between two flagged points count only the points that went back to normal on the
+    incident's signal: a point that still leans the incident's way, or has no data, is not
+    evidence that it is over (a slower model version on a night of one request an hour).
     """
-    grouped = _group(flags, max_gap=max_gap)
+    grouped = _group(flags, max_gap=max_gap, holding=holding, signal=signal)
     return [
         inc
         for inc in grouped
@@ -83,7 +95,29 @@ def incidents_from_flags(
     ]
 
 
-def _group(flags: np.ndarray, *, max_gap: int) -> list[Incident]:
+def holding_points(
+    values: np.ndarray, expected: np.ndarray, min_relative: np.ndarray
+) -> np.ndarray:
+    """+1 / -1 where a point is at least ``min_relative`` above / below expected, or unknown
+    (no value or no expectation: +1 and -1 both, stored as 2); 0 where it is back to normal."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel = (values - expected) / np.abs(expected)
+    out = np.where(rel >= min_relative, 1, np.where(rel <= -min_relative, -1, 0))
+    return np.where(np.isfinite(rel), out, 2).astype(np.int8)
+
+
+def normal_points(holding: np.ndarray, direction: int) -> np.ndarray:
+    """Points (of one signal's ``holding`` row) that are evidence an incident is over."""
+    return (holding != direction) & (holding != 2)
+
+
+def _group(
+    flags: np.ndarray,
+    *,
+    max_gap: int,
+    holding: np.ndarray | None = None,
+    signal: np.ndarray | None = None,
+) -> list[Incident]:
     found: list[Incident] = []
     rows, cols = np.nonzero(flags)
     if rows.size == 0:
@@ -91,15 +125,17 @@ def _group(flags: np.ndarray, *, max_gap: int) -> list[Incident]:
     current: list[int] | None = None  # [series, start, last, direction, count]
     for series, t in zip(rows.tolist(), cols.tolist(), strict=True):
         direction = int(flags[series, t])
-        if (
-            current is not None
-            and current[0] == series
-            and current[3] == direction
-            and t - current[2] <= max_gap + 1
-        ):
-            current[2] = t
-            current[4] += 1
-            continue
+        if current is not None and current[0] == series and current[3] == direction:
+            last = current[2]
+            if holding is None or signal is None:
+                gap = t - last - 1
+            else:
+                held = holding[int(signal[series, last]), series, last + 1 : t]
+                gap = int(np.count_nonzero(normal_points(held, direction)))
+            if gap <= max_gap:
+                current[2] = t
+                current[4] += 1
+                continue
         if current is not None:
             found.append(Incident(current[0], current[1], current[2] + 1, current[3], current[4]))
         current = [series, t, t, direction, 1]

@@ -20,7 +20,9 @@ from apps.anomalies.detection.baseline import Baseline, seasonal_baseline
 from apps.anomalies.detection.detector import (
     Incident,
     flag_points,
+    holding_points,
     incidents_from_flags,
+    normal_points,
     strong_points,
 )
 from apps.anomalies.detection.unitcost import trailing_sum, unit_cost_baseline
@@ -148,6 +150,7 @@ class _Judged:
     gpu: Baseline  # expected GPU time of the hour's tokens
     gpu_price: np.ndarray  # cost per GPU-millisecond
     signal: np.ndarray  # per point: index into SIGNALS
+    holding: np.ndarray  # (signals, series, points): see detector.holding_points
 
 
 def _pooled_rows(data: SeriesSet) -> np.ndarray:
@@ -179,7 +182,11 @@ def judge(data: SeriesSet, thresholds: np.ndarray, granularity: str) -> _Judged:
     unit = np.nan_to_num(unit, nan=0.0, posinf=0.0)
     req_flags = flag_points(data.requests, req_base, thresholds=thresholds, unit_value=unit)
     usage = (data.gpu_ms, data.input_tokens, data.output_tokens, data.requests, data.cost)
-    unit_season = {"season": season["season"], "history_seasons": season["history_seasons"]}
+    unit_season = {
+        "season": season["season"],
+        "history_seasons": season["history_seasons"],
+        "band_k": float(settings.ANOMALY_BAND_K),
+    }
     gpu_base, gpu_price = unit_cost_baseline(*usage, **unit_season)
     gpu_price = np.nan_to_num(gpu_price, nan=0.0, posinf=0.0)
     gpu_flags = flag_points(data.gpu_ms, gpu_base, thresholds=thresholds, unit_value=gpu_price)
@@ -217,7 +224,15 @@ def judge(data: SeriesSet, thresholds: np.ndarray, granularity: str) -> _Judged:
             strong_points(data.gpu_ms, gpu_base, band_k=k),
         ],
     ) & (flags != 0)
-    return _Judged(flags, strong, cost_base, req_base, unit, gpu_base, gpu_price, signal)
+    min_rel = thresholds[:, 2:3]
+    holding = np.stack(
+        [
+            holding_points(data.cost, cost_base.expected, min_rel),
+            holding_points(data.requests, req_base.expected, min_rel),
+            holding_points(data.gpu_ms, gpu_base.expected, min_rel),
+        ]
+    )
+    return _Judged(flags, strong, cost_base, req_base, unit, gpu_base, gpu_price, signal, holding)
 
 
 def _incident_signal(j: _Judged, row: int, inc: Incident) -> str:
@@ -472,7 +487,13 @@ def anomalies_detect(
     enabled = np.array([m.is_enabled for m in monitors])
     judged.flags[~enabled] = 0
     first_judged = int(data.index.searchsorted(start))
-    incidents = incidents_from_flags(judged.flags, max_gap=MAX_GAP, min_points=MIN_POINTS)
+    incidents = incidents_from_flags(
+        judged.flags,
+        max_gap=MAX_GAP,
+        min_points=MIN_POINTS,
+        holding=judged.holding,
+        signal=judged.signal,
+    )
     # Endpoints first: when several series show one incident, the most specific one alerts.
     incidents.sort(key=lambda inc: (KIND_ORDER[monitors[inc.series].kind], inc.start))
     for inc in incidents:
@@ -483,20 +504,27 @@ def anomalies_detect(
             data, judged, inc.series, inc, monitor, float(thresholds[inc.series, 0])
         )
         _upsert(monitor, fields, now=now, summary=summary, currency=currency)
-    # Incidents whose series has been normal for more than MAX_GAP points since are over.
-    step = STEP[Granularity(granularity)]
-    last_seen = {}
+    # Incidents whose series has been back to normal (on the incident's signal) for more than
+    # MAX_GAP points since are over; points that still lean the incident's way do not count.
+    rows = {monitor.id: row for row, monitor in enumerate(monitors)}
+    seen_until = {}
     for row, monitor in enumerate(monitors):
         finite = np.flatnonzero(~np.isnan(data.cost[row]) | ~np.isnan(data.requests[row]))
         if finite.size:
-            last_seen[monitor.id] = data.index[finite[-1]].to_pydatetime() + step
+            seen_until[monitor.id] = int(finite[-1]) + 1
     open_rows = (
         Anomaly.objects.select_for_update()
-        .filter(monitor__granularity=granularity, monitor_id__in=last_seen)
+        .filter(monitor__granularity=granularity, monitor_id__in=seen_until)
         .exclude(status=AnomalyStatus.RESOLVED)
     )
     for anomaly in open_rows:
-        if anomaly.end_at + MAX_GAP * step < last_seen[anomaly.monitor_id]:
+        row = rows[anomaly.monitor_id]
+        after = int(data.index.searchsorted(anomaly.end_at))
+        direction = 1 if anomaly.direction == Direction.UP else -1
+        held = judged.holding[
+            SIGNALS.index(anomaly.signal), row, after : seen_until[anomaly.monitor_id]
+        ]
+        if np.count_nonzero(normal_points(held, direction)) > MAX_GAP:
             _resolve(anomaly, now=now, summary=summary)
     logger.info("anomaly detection %s", summary)
     return summary
