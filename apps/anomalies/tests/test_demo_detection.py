@@ -12,8 +12,8 @@ import pytest
 from apps.anomalies.management.commands.evaluate_detector import evaluate_demo
 from apps.demo.generator.build import Options, dataset_generate
 
-# Three weeks at the density of the documented 35-day figures (docs/anomaly-detection.md):
-# long enough for a week of history before the first injected anomaly is half-way through.
+# Three weeks at the density of the documented 35-day figures (docs/anomaly-detection.md);
+# the anomalies start on days 6 (idle replica) to 16 (runaway batch).
 DEMO = Options(
     days=21, seed=7, teams=6, endpoints=24, start=date(2025, 3, 3), requests_per_day=4000
 )
@@ -22,10 +22,6 @@ KINDS = [
     "traffic_spike",
 ]  # fmt: skip
 TWO_HOURS = timedelta(hours=2).total_seconds()
-# The model-version regression starts at midnight on a shared node that serves one to four
-# requests an hour at night; its unit-cost shift is confirmed once a few of those hours are in
-# (measured: 4 h on the 35-day seed-7 dataset, 8 h on seed 11), not within 2 hours.
-REGRESSION_MAX_DELAY = timedelta(hours=8).total_seconds()
 # Alerts outside every label window on this dataset: 0 when last measured with
 # `pytest apps/anomalies/tests/test_demo_detection.py` (see docs/anomaly-detection.md); a
 # regression of the detector's precision shows up as more.
@@ -46,27 +42,22 @@ def _rows(result) -> dict:
     return rows
 
 
-@pytest.mark.parametrize(
-    "kind", ["idle_replica", "pricing_change", "traffic_spike", "runaway_batch"]
-)
+@pytest.mark.parametrize("kind", KINDS)
 def test_injected_incidents_are_caught_within_two_hours_with_their_root_cause_first(scored, kind):
+    # On this dataset the model-version regression (a unit-cost rise: model_version=v2, not
+    # the biggest customer) is confirmed within 2 hours too; on the 35-day datasets of the
+    # docs it starts on thinner nights and takes 4 to 6 hours (docs/anomaly-detection.md).
     row = _rows(scored)[kind]
     assert row["detected"], row
     assert row["root_cause_ok"], row
     assert row["delay_s"] <= TWO_HOURS, row
 
 
-def test_model_version_regression_is_caught_as_a_unit_cost_rise_naming_the_version(scored):
-    row = _rows(scored)["model_version_regression"]
-    assert row["detected"], row
-    assert row["root_cause_ok"], row  # model_version=v2, not the biggest customer
-    assert row["delay_s"] <= REGRESSION_MAX_DELAY, row
-
-
-def test_alerts_outside_the_labelled_incidents_stay_few(scored):
+def test_each_incident_is_one_alert_and_no_alert_is_false(scored):
     false_alerts = scored.events - scored.true_events
     assert false_alerts <= MAX_FALSE_ALERTS, (scored.events, scored.true_events)
     assert scored.recall == 1.0
-    # Every incident is one alert: the runaway batch's extra instances (instance type, team)
-    # and the idle replica's team are linked to the endpoint's alert, not raised again.
-    assert scored.true_events <= len(KINDS) + 1
+    # No storm: the idle replica's team, the slower endpoint's team and the runaway batch's
+    # extra instances (instance type, team) are linked to the endpoint's alert, and a
+    # sustained incident stays one alert through its quiet nights.
+    assert scored.events == len(KINDS)
