@@ -1,8 +1,10 @@
 """Scoring a detector against labelled windows (pure Python, no ORM), NAB style.
 
-A label is detected when an event of its series overlaps its window; the detection delay is the
-time from the window's start to the moment the detector confirmed the event (``confirmed_at``
-when the event knows it, else its first point + ``confirm``; never less than ``confirm``).
+A label is detected when an event of its series overlaps its window (for a label with a root
+cause: and the event was raised after the window started, or names that cause); the detection
+delay is the time from the window's start to the moment the detector confirmed the event
+(``confirmed_at`` when the event knows it, else its first point + ``confirm``; never less than
+``confirm``).
 Events that overlap no window of their series are false positives. Precision = true events /
 events; recall = detected labels / labels.
 
@@ -68,6 +70,17 @@ class Score:
         return sum(self.delays_s) / len(self.delays_s) if self.delays_s else None
 
 
+def _tells_of(event: Event, w: Window, confirm: timedelta) -> bool:
+    """Whether the event can stand for the detection of a labelled window. An alert raised
+    before the window started, naming another cause, was about something else: a price rise on
+    an instance type whose cost was already in an open incident (an idle replica) is not
+    detected by that incident's alert. Windows without a root cause (NAB) take any overlap."""
+    if w.root_cause is None:
+        return True
+    confirmed = event.confirmed_at or event.start + confirm
+    return confirmed >= w.start or event.root_cause == w.root_cause
+
+
 def score(windows: list[Window], events: list[Event], *, confirm: timedelta) -> Score:
     result = Score(labels=len(windows), events=len(events))
     for event in events:
@@ -75,7 +88,7 @@ def score(windows: list[Window], events: list[Event], *, confirm: timedelta) -> 
             result.true_events += 1
     for w in windows:
         hits = sorted(
-            (e for e in events if e.overlaps(w)),
+            (e for e in events if e.overlaps(w) and _tells_of(e, w, confirm)),
             key=lambda e: e.confirmed_at or e.start + confirm,
         )
         row = {

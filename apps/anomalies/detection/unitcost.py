@@ -25,7 +25,7 @@ import numpy as np
 from apps.anomalies.detection.baseline import MAD_TO_SIGMA, Baseline, _nanmedian
 
 MIN_REQUEST_SPREAD = 0.05
-MIN_HISTORY_DAYS = 3  # a two-rate fit on fewer days of hours is not trusted yet
+MIN_HISTORY_DAYS = 7  # a two-rate fit is trusted once it has seen a week of the traffic mix
 REL_FLOOR = 0.03
 
 
