@@ -25,7 +25,9 @@ import numpy as np
 from apps.anomalies.detection.baseline import MAD_TO_SIGMA, Baseline, _nanmedian
 
 MIN_REQUEST_SPREAD = 0.05
-MIN_HISTORY_DAYS = 7  # a two-rate fit is trusted once it has seen a week of the traffic mix
+# A two-rate fit is trusted once it has seen a week of the traffic mix (hourly: 7 seasons of a
+# day; daily data passes 2 seasons of a week).
+MIN_HISTORY_SEASONS = 7
 REL_FLOOR = 0.03
 
 
@@ -38,6 +40,7 @@ def unit_cost_baseline(
     *,
     season: int = 24,
     history_seasons: int = 7,
+    min_history: int = MIN_HISTORY_SEASONS,
     band_k: float = 4.0,
     chunk: int = 500,
 ) -> tuple[Baseline, np.ndarray]:
@@ -94,7 +97,7 @@ def unit_cost_baseline(
         spread = _request_spread(g, tin, tout, req, used, a, b, history_seasons)
         with np.errstate(invalid="ignore", divide="ignore"):
             rel = _relative_scale(spread[..., None] / np.sqrt(req), band_k)
-        ok = used & (ndays[..., None] >= MIN_HISTORY_DAYS) & (exp > 0)
+        ok = used & (ndays[..., None] >= min_history) & (exp > 0)
         n = hi - lo
         expected[lo:hi] = np.where(ok, exp, np.nan).reshape(n, -1)
         with np.errstate(invalid="ignore"):

@@ -185,6 +185,7 @@ def judge(data: SeriesSet, thresholds: np.ndarray, granularity: str) -> _Judged:
     unit_season = {
         "season": season["season"],
         "history_seasons": season["history_seasons"],
+        "min_history": 7 if granularity == Granularity.HOUR else 2,  # a week of traffic
         "band_k": float(settings.ANOMALY_BAND_K),
     }
     gpu_base, gpu_price = unit_cost_baseline(*usage, **unit_season)

@@ -16,12 +16,12 @@ SHIFT_DAY = 10
 ANY_MONEY = Thresholds(min_impact=0.0)
 
 
-def endpoint(*, slowdown: float, seed: int = 5) -> tuple[np.ndarray, ...]:
+def endpoint(*, slowdown: float, seed: int = 5, days: int = DAYS) -> tuple[np.ndarray, ...]:
     """Hourly requests (day/night cycle), tokens and GPU time of a two-rate endpoint: each
     request costs 2 ms per input token and 20 ms per output token, ±20 % (lognormal); from
     ``SHIFT_DAY`` on every request is ``slowdown`` times slower."""
     rng = np.random.default_rng(seed)
-    hours = np.arange(DAYS * 24)
+    hours = np.arange(days * 24)
     rate = 8 * (1 + 0.7 * np.cos((hours % 24 - 15) / 24 * 2 * np.pi))
     req = rng.poisson(rate)
     tin, tout, gpu = (np.zeros(hours.size) for _ in range(3))
@@ -88,3 +88,14 @@ def test_points_that_still_lean_the_incident_way_do_not_split_it():
     holding = holding_points(values, np.ones((1, 12)), np.array([[0.1]]))[None]
     split = incidents_from_flags(flags, holding=holding, signal=signal)
     assert [(i.start, i.end) for i in split] == [(1, 3), (8, 10)]
+
+
+def test_daily_points_are_judged_after_two_weeks_of_history():
+    hourly = endpoint(slowdown=1.0, days=21)
+    daily = [m.reshape(1, 21, 24).sum(axis=2) for m in hourly]
+    base, _ = unit_cost_baseline(*daily, season=7, history_seasons=4, min_history=2)
+    judged = np.isfinite(base.expected[0])
+    assert not judged[:14].any()
+    assert judged[14:].all()
+    ratio = daily[0][0, 14:] / base.expected[0, 14:]
+    assert np.all(np.abs(ratio - 1) < 0.1)
