@@ -16,16 +16,12 @@ from django.utils import timezone
 
 from apps.accounts.models import Team
 from apps.anomalies.choices import AnomalyStatus, Direction, Granularity, MonitorKind, Signal
-from apps.anomalies.detection.baseline import Baseline, seasonal_baseline
 from apps.anomalies.detection.detector import (
     Incident,
-    flag_points,
-    holding_points,
     incidents_from_flags,
     normal_points,
-    strong_points,
 )
-from apps.anomalies.detection.unitcost import trailing_sum, unit_cost_baseline
+from apps.anomalies.detection.judge import SIGNALS, Judged, incident_signal, judge, signal_view
 from apps.anomalies.models import Anomaly, Monitor
 from apps.anomalies.series import STEP, SeriesSet, series_load, window_cost
 from apps.anomalies.services.alert_enqueue import alerts_enqueue
@@ -134,137 +130,15 @@ def _apply_shifts(data: SeriesSet, monitors: list[Monitor]) -> None:
             data.cost[row, before] *= float(shift["factor"])
 
 
-SIGNALS = (Signal.COST, Signal.REQUESTS, Signal.UNIT_COST)  # index = code in _Judged.signal
-POOLED_SHARE = 0.5
-UNIT_POOL_HOURS = 3
 LINK_SHARE = 0.5
 
 
-@dataclass
-class _Judged:
-    flags: np.ndarray
-    strong: np.ndarray
-    cost: Baseline
-    requests: Baseline
-    unit: np.ndarray  # expected cost per request
-    gpu: Baseline  # expected GPU time of the hour's tokens
-    gpu_price: np.ndarray  # cost per GPU-millisecond
-    signal: np.ndarray  # per point: index into SIGNALS
-    holding: np.ndarray  # (signals, series, points): see detector.holding_points
-
-
-def _pooled_rows(data: SeriesSet) -> np.ndarray:
-    """Series whose cost is mostly a share of shared pools."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.nansum(data.pooled, axis=1) / np.nansum(data.cost, axis=1)
-    return np.nan_to_num(share) > POOLED_SHARE
-
-
-def judge(data: SeriesSet, thresholds: np.ndarray, granularity: str) -> _Judged:
-    """Cost, request and unit-cost flags per point; a point's signal is the one with the
-    largest impact.
-
-    Hourly, an endpoint that lives mostly on shared pools is not judged on its cost: its share
-    of a node moves hour by hour with its neighbours' traffic (alone on a node at night, it is
-    billed the whole node's hour). Its own doing is judged instead: its requests (priced at its
-    cost per request) and its unit cost (GPU time per token, priced per GPU-millisecond). Its
-    daily cost is still judged, and the pools themselves are seen on the instance-type, account
-    and team series.
-    """
-    season = _season(granularity)
-    cost_base = seasonal_baseline(data.cost, **season)
-    cost_flags = flag_points(data.cost, cost_base, thresholds=thresholds)
-    if granularity == Granularity.HOUR:
-        cost_flags[_pooled_rows(data)] = 0
-    req_base = seasonal_baseline(data.requests, counts=True, **season)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        unit = np.where(req_base.expected > 0, cost_base.expected / req_base.expected, 0.0)
-    unit = np.nan_to_num(unit, nan=0.0, posinf=0.0)
-    req_flags = flag_points(data.requests, req_base, thresholds=thresholds, unit_value=unit)
-    usage = (data.gpu_ms, data.input_tokens, data.output_tokens, data.requests, data.cost)
-    unit_season = {
-        "season": season["season"],
-        "history_seasons": season["history_seasons"],
-        "min_history": 7 if granularity == Granularity.HOUR else 2,  # a week of traffic
-        "band_k": float(settings.ANOMALY_BAND_K),
-    }
-    gpu_base, gpu_price = unit_cost_baseline(*usage, **unit_season)
-    gpu_price = np.nan_to_num(gpu_price, nan=0.0, posinf=0.0)
-    gpu_flags = flag_points(data.gpu_ms, gpu_base, thresholds=thresholds, unit_value=gpu_price)
-    if granularity == Granularity.HOUR:
-        # A night hour of one or two requests cannot show a unit-cost shift on its own; the
-        # same shift over the last UNIT_POOL_HOURS hours can. Impact: per hour, on average.
-        pooled = [trailing_sum(m, UNIT_POOL_HOURS) for m in usage]
-        pool_base, pool_price = unit_cost_baseline(*pooled, **unit_season)
-        pool_price = np.nan_to_num(pool_price, nan=0.0, posinf=0.0) / UNIT_POOL_HOURS
-        pool_flags = flag_points(pooled[0], pool_base, thresholds=thresholds, unit_value=pool_price)
-        # The hour itself must have moved by the relative threshold: the pool carries an
-        # incident through thin hours, it does not lend one hour's excess to its neighbours.
-        with np.errstate(invalid="ignore", divide="ignore"):
-            own = (data.gpu_ms - gpu_base.expected) / gpu_base.expected >= thresholds[:, 2:3]
-        gpu_flags = np.where(gpu_flags > 0, gpu_flags, pool_flags * own)
-    gpu_flags[gpu_flags < 0] = 0  # cheaper tokens cost no one money (see detection.unitcost)
-    with np.errstate(invalid="ignore"):
-        impacts = np.stack(
-            [
-                np.abs(data.cost - cost_base.expected),
-                np.abs((data.requests - req_base.expected) * unit),
-                np.abs((data.gpu_ms - gpu_base.expected) * gpu_price),
-            ]
-        )
-    every = np.stack([cost_flags, req_flags, gpu_flags])
-    impacts = np.where(every != 0, np.nan_to_num(impacts), -1.0)
-    signal = np.argmax(impacts, axis=0)
-    flags = np.take_along_axis(every, signal[None], axis=0)[0]
-    k = thresholds[:, :1]
-    strong = np.choose(
-        signal,
-        [
-            strong_points(data.cost, cost_base, band_k=k),
-            strong_points(data.requests, req_base, band_k=k),
-            strong_points(data.gpu_ms, gpu_base, band_k=k),
-        ],
-    ) & (flags != 0)
-    min_rel = thresholds[:, 2:3]
-    holding = np.stack(
-        [
-            holding_points(data.cost, cost_base.expected, min_rel),
-            holding_points(data.requests, req_base.expected, min_rel),
-            holding_points(data.gpu_ms, gpu_base.expected, min_rel),
-        ]
-    )
-    return _Judged(flags, strong, cost_base, req_base, unit, gpu_base, gpu_price, signal, holding)
-
-
-def _incident_signal(j: _Judged, row: int, inc: Incident) -> str:
-    codes = j.signal[row, inc.start : inc.end][j.flags[row, inc.start : inc.end] != 0]
-    return SIGNALS[int(np.bincount(codes, minlength=len(SIGNALS)).argmax())]
-
-
-def _signal_view(
-    data: SeriesSet, j: _Judged, signal: str, row: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Actual, expected and scale of one series in the units its chart shows. Unit cost is
-    shown as cost per 1k tokens: GPU time priced per GPU-millisecond, over the hour's tokens."""
-    if signal == Signal.REQUESTS:
-        return data.requests[row], j.requests.expected[row], j.requests.scale[row]
-    if signal == Signal.UNIT_COST:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            per_1k = j.gpu_price[row] * 1000 / data.tokens[row]
-            return (
-                data.gpu_ms[row] * per_1k,
-                j.gpu.expected[row] * per_1k,
-                j.gpu.scale[row] * per_1k,
-            )
-    return data.cost[row], j.cost.expected[row], j.cost.scale[row]
-
-
 def _chart_points(
-    data: SeriesSet, j: _Judged, row: int, inc: Incident, k: float, signal: str
+    data: SeriesSet, j: Judged, row: int, inc: Incident, k: float, signal: str
 ) -> list[dict]:
     lo = max(inc.start - CHART_CONTEXT, 0)
     hi = min(inc.end + 12, len(data.index))
-    values, expected, scale = _signal_view(data, j, signal, row)
+    values, expected, scale = signal_view(data, j, signal, row)
     points = []
     for t in range(lo, hi):
         exp, sig, val = expected[t], scale[t], values[t]
@@ -283,13 +157,13 @@ def _chart_points(
 
 
 def _incident_fields(
-    data: SeriesSet, j: _Judged, row: int, inc: Incident, monitor: Monitor, k: float
+    data: SeriesSet, j: Judged, row: int, inc: Incident, monitor: Monitor, k: float
 ) -> dict:
     step = STEP[Granularity(monitor.granularity)]
     sl = slice(inc.start, inc.end)
     start_at = data.index[inc.start].to_pydatetime()
     end_at = data.index[inc.end - 1].to_pydatetime() + step
-    signal = _incident_signal(j, row, inc)
+    signal = incident_signal(j, row, inc)
     expected_cost = float(np.nansum(j.cost.expected[row, sl]))
     actual_cost = window_cost(
         kind=monitor.kind,
@@ -484,7 +358,13 @@ def anomalies_detect(
     _apply_shifts(data, monitors)
     summary.series = len(monitors)
     thresholds = _thresholds(monitors, granularity)
-    judged = judge(data, thresholds, granularity)
+    judged = judge(
+        data,
+        thresholds,
+        **_season(granularity),
+        hourly=granularity == Granularity.HOUR,
+        band_k=float(settings.ANOMALY_BAND_K),
+    )
     enabled = np.array([m.is_enabled for m in monitors])
     judged.flags[~enabled] = 0
     first_judged = int(data.index.searchsorted(start))
