@@ -27,6 +27,8 @@ class Incident:
     end: int  # last anomalous point + 1
     direction: int  # +1 up, -1 down
     points: int  # anomalous points inside [start, end)
+    follows: bool = False  # starts where an incident of the same series stepped to a new level
+    level: float = 1.0  # when it follows: the level (value / expected) it stepped up from
 
 
 def flag_points(
@@ -93,6 +95,65 @@ def incidents_from_flags(
         if inc.points >= min_points
         or (strong is not None and bool(strong[inc.series, inc.start : inc.end].any()))
     ]
+
+
+def split_at_steps(
+    incidents: list[Incident],
+    flags: np.ndarray,
+    values: np.ndarray,
+    expected: np.ndarray,
+    scale: np.ndarray,
+    *,
+    band_k: np.ndarray,
+    min_relative: np.ndarray,
+    judged: np.ndarray,
+    min_points: int = 2,
+) -> list[Incident]:
+    """Split an incident where its series steps to a new level on top of it.
+
+    Inside an incident the series is judged against the incident's own level (the median of
+    ``values / expected`` over its anomalous points so far): ``min_points`` points in a row that
+    are ``min_relative`` above that level and outside the band around it start a new incident
+    (``follows``). A price rise on an instance type whose cost was already raised by an idle
+    replica is a second incident with another cause, not more of the first. ``judged``: the
+    points this applies to (those carried by the signal ``values`` is).
+    """
+    out: list[Incident] = []
+    for inc in incidents:
+        row, start = inc.series, inc.start
+        k, rel_min = float(band_k[row, 0]), float(min_relative[row, 0])
+        ratios: list[float] = []
+        run, base = 0, 1.0
+        t = inc.start
+        while t < inc.end:
+            e, v = expected[row, t], values[row, t]
+            usable = bool(judged[row, t]) and flags[row, t] == inc.direction and e > 0
+            stepped = False
+            if usable and len(ratios) >= min_points:
+                level = float(np.median(ratios))
+                shift = inc.direction * (v - level * e)
+                stepped = shift >= rel_min * level * e and shift > k * scale[row, t]
+            run = run + 1 if stepped else 0
+            if run == min_points:
+                cut = t - min_points + 1
+                out.append(_part(inc, flags, start, cut, follows=start != inc.start, level=base))
+                base = float(np.median(ratios))
+                start, ratios, run = cut, [], 0
+                t = cut
+                continue
+            if usable and not stepped:
+                ratios.append(v / e)
+            t += 1
+        out.append(_part(inc, flags, start, inc.end, follows=start != inc.start, level=base))
+    return out
+
+
+def _part(
+    inc: Incident, flags: np.ndarray, start: int, end: int, *, follows: bool, level: float
+) -> Incident:
+    hit = np.flatnonzero(flags[inc.series, start:end] == inc.direction)
+    last = start + int(hit[-1]) + 1 if hit.size else end
+    return Incident(inc.series, start, last, inc.direction, int(hit.size), follows, level)
 
 
 def holding_points(

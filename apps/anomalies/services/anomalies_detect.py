@@ -20,6 +20,7 @@ from apps.anomalies.detection.detector import (
     Incident,
     incidents_from_flags,
     normal_points,
+    split_at_steps,
 )
 from apps.anomalies.detection.judge import SIGNALS, Judged, incident_signal, judge, signal_view
 from apps.anomalies.models import Anomaly, Monitor
@@ -156,6 +157,21 @@ def _chart_points(
     return points
 
 
+def _expected_cost(j: Judged, row: int, inc: Incident, granularity: str) -> np.ndarray:
+    """Expected cost over an incident. One that follows another (a step on top of it) is
+    measured from the level the series had reached: the same position of the season just before
+    the step × that level, or the baseline once it has caught up with it. Its impact is then the
+    new step, and its root cause what took it there."""
+    expected = j.cost.expected[row, inc.start : inc.end]
+    if not inc.follows:
+        return expected
+    season = _season(granularity)["season"]
+    t = np.arange(inc.start, inc.end)
+    before = inc.start - season + (t - inc.start) % season
+    reached = np.where(before >= 0, inc.level * j.cost.expected[row, np.maximum(before, 0)], 0.0)
+    return np.fmax(expected, reached)
+
+
 def _incident_fields(
     data: SeriesSet, j: Judged, row: int, inc: Incident, monitor: Monitor, k: float
 ) -> dict:
@@ -164,7 +180,7 @@ def _incident_fields(
     start_at = data.index[inc.start].to_pydatetime()
     end_at = data.index[inc.end - 1].to_pydatetime() + step
     signal = incident_signal(j, row, inc)
-    expected_cost = float(np.nansum(j.cost.expected[row, sl]))
+    expected_cost = float(np.nansum(_expected_cost(j, row, inc, monitor.granularity)))
     actual_cost = window_cost(
         kind=monitor.kind,
         subject=monitor.subject,
@@ -215,8 +231,16 @@ def _incident_fields(
 
 
 def _upsert(
-    monitor: Monitor, fields: dict, *, now: datetime, summary: DetectSummary, currency: str
+    monitor: Monitor,
+    fields: dict,
+    *,
+    now: datetime,
+    summary: DetectSummary,
+    currency: str,
+    follows: bool = False,
 ) -> None:
+    """Create or grow the anomaly of one incident. ``follows``: the incident starts where the
+    series stepped to a new level on top of the open one, so it is not merged into it."""
     if (
         monitor.suppress_below_impact is not None
         and abs(fields["impact"]) < monitor.suppress_below_impact
@@ -236,7 +260,7 @@ def _upsert(
     target = same
     if target is None and current is not None:
         adjacent = current.end_at + MAX_GAP * step >= fields["start_at"]
-        if adjacent and current.direction == fields["direction"]:
+        if adjacent and current.direction == fields["direction"] and not follows:
             fields["start_at"] = min(current.start_at, fields["start_at"])
             target = current
         else:
@@ -375,6 +399,17 @@ def anomalies_detect(
         holding=judged.holding,
         signal=judged.signal,
     )
+    incidents = split_at_steps(
+        incidents,
+        judged.flags,
+        data.cost,
+        judged.cost.expected,
+        judged.cost.scale,
+        band_k=thresholds[:, :1],
+        min_relative=thresholds[:, 2:3],
+        judged=judged.signal == SIGNALS.index(Signal.COST),
+        min_points=MIN_POINTS,
+    )
     # Endpoints first: when several series show one incident, the most specific one alerts.
     incidents.sort(key=lambda inc: (KIND_ORDER[monitors[inc.series].kind], inc.start))
     for inc in incidents:
@@ -384,7 +419,7 @@ def anomalies_detect(
         fields = _incident_fields(
             data, judged, inc.series, inc, monitor, float(thresholds[inc.series, 0])
         )
-        _upsert(monitor, fields, now=now, summary=summary, currency=currency)
+        _upsert(monitor, fields, now=now, summary=summary, currency=currency, follows=inc.follows)
     # Incidents whose series has been back to normal (on the incident's signal) for more than
     # MAX_GAP points since are over; points that still lean the incident's way do not count.
     rows = {monitor.id: row for row, monitor in enumerate(monitors)}

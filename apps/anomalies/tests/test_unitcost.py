@@ -8,6 +8,7 @@ from apps.anomalies.detection.detector import (
     flag_points,
     holding_points,
     incidents_from_flags,
+    split_at_steps,
 )
 from apps.anomalies.detection.unitcost import trailing_sum, unit_cost_baseline
 
@@ -99,3 +100,27 @@ def test_daily_points_are_judged_after_two_weeks_of_history():
     assert judged[14:].all()
     ratio = daily[0][0, 14:] / base.expected[0, 14:]
     assert np.all(np.abs(ratio - 1) < 0.1)
+
+
+def test_a_step_on_top_of_an_open_incident_starts_a_new_one_from_its_level():
+    expected = np.full((1, 30), 10.0)
+    values = expected.copy()
+    values[0, 5:] = 12.5  # +25 %: an idle replica
+    values[0, 15:] = 14.5  # +16 % on top of it: a price rise
+    flags = np.where(values > expected * 1.1, 1, 0).astype(np.int8)
+    found = incidents_from_flags(flags)
+    assert [(i.start, i.end) for i in found] == [(5, 30)]
+    steps = {
+        "band_k": np.array([[4.0]]),
+        "min_relative": np.array([[0.1]]),
+        "judged": flags != 0,
+    }
+    split = split_at_steps(found, flags, values, expected, np.full((1, 30), 0.3), **steps)
+    assert [(i.start, i.end, i.follows, i.level) for i in split] == [
+        (5, 15, False, 1.0),
+        (15, 30, True, 1.25),
+    ]
+    values[0, 15:] = 13.0  # +4 %: noise around the incident's level, not a new step
+    flags = np.where(values > expected * 1.1, 1, 0).astype(np.int8)
+    same = split_at_steps(found, flags, values, expected, np.full((1, 30), 0.3), **steps)
+    assert [(i.start, i.end, i.follows) for i in same] == [(5, 30, False)]
