@@ -399,6 +399,10 @@ def anomalies_detect(
         holding=judged.holding,
         signal=judged.signal,
     )
+    # A series that adds up many owners' costs (instance type, account, team) can carry two
+    # incidents at once: a step on top of an open one is split off and judged on its own. An
+    # endpoint's own step is more of its incident; the shared series name the new cause.
+    shared = np.array([m.kind != MonitorKind.ENDPOINT for m in monitors])[:, None]
     incidents = split_at_steps(
         incidents,
         judged.flags,
@@ -407,7 +411,7 @@ def anomalies_detect(
         judged.cost.scale,
         band_k=thresholds[:, :1],
         min_relative=thresholds[:, 2:3],
-        judged=judged.signal == SIGNALS.index(Signal.COST),
+        judged=(judged.signal == SIGNALS.index(Signal.COST)) & shared,
         min_points=MIN_POINTS,
     )
     # Endpoints first: when several series show one incident, the most specific one alerts.
