@@ -37,6 +37,7 @@ LOOKBACK = {Granularity.HOUR: timedelta(days=35), Granularity.DAY: timedelta(day
 MAX_GAP = 2  # normal points inside one incident
 MIN_POINTS = 2  # a lone anomalous point is noise; a second one confirms the incident
 CHART_CONTEXT = 48  # points shown before an incident
+LINK_SHARE = 0.5  # of an anomaly's delta carried by an endpoint that has an anomaly too
 KIND_ORDER = {
     MonitorKind.ENDPOINT: 0,
     MonitorKind.INSTANCE_TYPE: 1,
@@ -129,9 +130,6 @@ def _apply_shifts(data: SeriesSet, monitors: list[Monitor]) -> None:
             at = datetime.fromisoformat(shift["at"])
             before = data.index < at
             data.cost[row, before] *= float(shift["factor"])
-
-
-LINK_SHARE = 0.5
 
 
 def _chart_points(
