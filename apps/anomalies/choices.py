@@ -16,6 +16,7 @@ class Granularity(models.TextChoices):
 class Signal(models.TextChoices):
     COST = "cost", "Cost"
     REQUESTS = "requests", "Requests"
+    UNIT_COST = "unit_cost", "Unit cost (GPU time per token)"
 
 
 class Direction(models.TextChoices):

@@ -23,6 +23,8 @@ from apps.anomalies.choices import Granularity
 from apps.common.sql import load_sql
 
 STEP = {Granularity.HOUR: timedelta(hours=1), Granularity.DAY: timedelta(days=1)}
+USAGE_COLUMNS = ["requests", "tokens", "input_tokens", "output_tokens", "gpu_ms"]
+COST_COLUMNS = ["kind", "key", "team", "ts", "cost", "pooled"]
 
 
 @dataclass
@@ -34,6 +36,10 @@ class SeriesSet:
     cost: np.ndarray
     requests: np.ndarray  # NaN rows for series without usage (teams, SKUs, accounts)
     tokens: np.ndarray
+    input_tokens: np.ndarray
+    output_tokens: np.ndarray
+    gpu_ms: np.ndarray
+    pooled: np.ndarray  # the part of ``cost`` that is a share of a shared pool (endpoints)
 
 
 def _frame(name: str, params: dict, columns: list[str]) -> pd.DataFrame:
@@ -75,8 +81,8 @@ def series_load(*, granularity: str, start: datetime, end: datetime) -> SeriesSe
         index = pd.date_range(start, end - step, freq="h", tz="UTC")
         params = {"start": start, "end": end}
         cost_sql, usage_sql = "select_cost_hourly", "select_usage_hourly"
-    cost = _frame(cost_sql, params, ["kind", "key", "team", "ts", "cost"])
-    usage = _frame(usage_sql, params, ["key", "team", "ts", "requests", "tokens", "gpu_ms"])
+    cost = _frame(cost_sql, params, COST_COLUMNS)
+    usage = _frame(usage_sql, params, ["key", "team", "ts", *USAGE_COLUMNS])
     for frame in (cost, usage):
         if not frame.empty:
             frame["ts"] = pd.to_datetime(frame["ts"], utc=True)
@@ -93,6 +99,10 @@ def series_load(*, granularity: str, start: datetime, end: datetime) -> SeriesSe
         cost=_dense(cost, keys, "cost", index),
         requests=_dense(usage, keys, "requests", index),
         tokens=_dense(usage, keys, "tokens", index),
+        input_tokens=_dense(usage, keys, "input_tokens", index),
+        output_tokens=_dense(usage, keys, "output_tokens", index),
+        gpu_ms=_dense(usage, keys, "gpu_ms", index),
+        pooled=_dense(cost, keys, "pooled", index),
     )
 
 
@@ -102,12 +112,12 @@ def window_cost(
     """Exact (Decimal) cost of one series over ``[start, end)``."""
     if granularity == Granularity.DAY:
         params = {"start": start.date(), "end": end.date()}
-        frame = _frame("select_cost_daily", params, ["kind", "key", "team", "ts", "cost"])
+        frame = _frame("select_cost_daily", params, COST_COLUMNS)
     else:
         frame = _frame(
             "select_cost_hourly",
             {"start": start, "end": end},
-            ["kind", "key", "team", "ts", "cost"],
+            COST_COLUMNS,
         )
     rows = frame[(frame["kind"] == kind) & (frame["key"] == subject)]
     return sum((Decimal(v) for v in rows["cost"]), Decimal(0))

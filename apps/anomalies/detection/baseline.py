@@ -12,9 +12,10 @@ for hourly data), so what is judged at ``t`` is what an online detector would ha
 - **expected** ``P(d, h) × F(d)``; **scale** ``1.4826 × MAD`` of the relative residuals of the
   whole history window around the profile (the robust standard deviation, pooled over all hours)
   × expected, floored at ``rel_floor × expected`` (wider while history is short: cold start),
-  ``sqrt(expected)`` for counts (Poisson) and ``abs_floor``; while less than 8 days of
-  history exist the weekly pattern (weekends) is unknown, so a series that moves with demand
-  gets a floor of at least ``cold_weekly_floor`` (flat capacity cost keeps its narrow band).
+  ``sqrt(expected + 3/8) + 1`` for counts (Poisson, on Anscombe's scale) and ``abs_floor``;
+  while less than 8 days of history exist the weekly pattern (weekends) is unknown, so a
+  series that moves with demand gets a floor of at least ``cold_weekly_floor`` (flat
+  capacity cost keeps its narrow band).
 
 A series with a few excursions beyond the band in its 7-day window (at most 12
 points: a pool tenant that sometimes carries a whole node for an hour) is spiky by nature: its
@@ -38,6 +39,7 @@ MAD_TO_SIGMA = 1.4826
 # robust spread of 1.34; this factor brings it back to 1, so band_k reads as sigmas.
 OUT_OF_SAMPLE = 1.3
 SPIKE_K = 4.0
+COUNT_BAND_K = 4.0  # the default band, for the Poisson floor of counts
 SPIKY_MAX_POINTS = 12  # of the 7 x 24 window; more than this is a shift, not spikes
 
 
@@ -144,9 +146,6 @@ def seasonal_baseline(
             cold = (seen < weekly + 1)[:, :, None] & (np.nan_to_num(mad_rel) > 0.01)
             rel = np.where(cold, np.maximum(rel, cold_weekly_floor), rel)
         sigma = np.maximum(OUT_OF_SAMPLE * MAD_TO_SIGMA * mad, rel * np.abs(profile))
-        if counts:
-            # Counts (requests) are at least Poisson-noisy: sigma >= sqrt(expected).
-            sigma = np.maximum(sigma, np.sqrt(np.maximum(profile, 1.0)))
         sigma = np.maximum(sigma, abs_floor)
         # Spiky series: a few isolated excursions in the window (a pool tenant that sometimes
         # carries a whole node for an hour) are part of how the series behaves, so the band
@@ -158,8 +157,17 @@ def seasonal_baseline(
         largest = np.nanmax(np.where(beyond, resid, 0.0).reshape(n, days, -1), axis=-1)
         sigma = np.where(spiky[:, :, None], np.maximum(sigma, largest[:, :, None] / SPIKE_K), sigma)
         f = factor[:, :, None]
+        sigma = sigma * f
+        if counts:
+            # Counts (requests) are at least Poisson-noisy around what is expected that hour.
+            # sqrt(expected) understates the upper tail of a small count (4 requests where 1 is
+            # expected is not 3 sigmas of news); on Anscombe's variance-stabilised scale,
+            # 2 (sqrt(x + 3/8) - sqrt(e + 3/8)) is close to N(0, 1) even for small e, and its
+            # k-sigma upper bound is e + k (sqrt(e + 3/8) + k / 4): that is the floor.
+            poisson = np.sqrt(np.maximum(profile * f, 0.0) + 0.375) + COUNT_BAND_K / 4
+            sigma = np.maximum(sigma, poisson)
         expected[lo : lo + n] = (profile * f).reshape(n, -1)
-        scale[lo : lo + n] = (sigma * f).reshape(n, -1)
+        scale[lo : lo + n] = sigma.reshape(n, -1)
         history[lo : lo + n] = count.reshape(n, -1)
     return Baseline(
         expected=expected[:, :points], scale=scale[:, :points], history=history[:, :points]

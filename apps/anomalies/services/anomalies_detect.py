@@ -11,24 +11,25 @@ from decimal import Decimal
 
 import numpy as np
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.accounts.models import Team
 from apps.anomalies.choices import AnomalyStatus, Direction, Granularity, MonitorKind, Signal
-from apps.anomalies.detection.baseline import Baseline, seasonal_baseline
 from apps.anomalies.detection.detector import (
     Incident,
-    flag_points,
     incidents_from_flags,
-    strong_points,
+    normal_points,
+    split_at_steps,
 )
+from apps.anomalies.detection.judge import SIGNALS, Judged, incident_signal, judge, signal_view
 from apps.anomalies.models import Anomaly, Monitor
 from apps.anomalies.series import STEP, SeriesSet, series_load, window_cost
 from apps.anomalies.services.alert_enqueue import alerts_enqueue
 from apps.anomalies.services.anomaly_explain import anomaly_contributors
 from apps.catalog.models import ModelEndpoint
 from apps.common.money import STORAGE_QUANTUM
+from apps.common.sql import load_sql
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ LOOKBACK = {Granularity.HOUR: timedelta(days=35), Granularity.DAY: timedelta(day
 MAX_GAP = 2  # normal points inside one incident
 MIN_POINTS = 2  # a lone anomalous point is noise; a second one confirms the incident
 CHART_CONTEXT = 48  # points shown before an incident
+LINK_SHARE = 0.5  # of an anomaly's delta carried by an endpoint that has an anomaly too
 KIND_ORDER = {
     MonitorKind.ENDPOINT: 0,
     MonitorKind.INSTANCE_TYPE: 1,
@@ -130,71 +132,53 @@ def _apply_shifts(data: SeriesSet, monitors: list[Monitor]) -> None:
             data.cost[row, before] *= float(shift["factor"])
 
 
-@dataclass
-class _Judged:
-    flags: np.ndarray
-    strong: np.ndarray
-    cost: Baseline
-    requests: Baseline
-    unit: np.ndarray
-    signal_is_requests: np.ndarray
-
-
-def judge(data: SeriesSet, thresholds: np.ndarray, granularity: str) -> _Judged:
-    """Cost and request flags per point; a point's signal is the one with the larger impact."""
-    season = _season(granularity)
-    cost_base = seasonal_baseline(data.cost, **season)
-    cost_flags = flag_points(data.cost, cost_base, thresholds=thresholds)
-    req_base = seasonal_baseline(data.requests, counts=True, **season)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        unit = np.where(req_base.expected > 0, cost_base.expected / req_base.expected, 0.0)
-    unit = np.nan_to_num(unit, nan=0.0, posinf=0.0)
-    req_flags = flag_points(data.requests, req_base, thresholds=thresholds, unit_value=unit)
-    with np.errstate(invalid="ignore"):
-        cost_impact = np.nan_to_num(np.abs(data.cost - cost_base.expected))
-        req_impact = np.nan_to_num(np.abs((data.requests - req_base.expected) * unit))
-    use_req = (req_flags != 0) & ((cost_flags == 0) | (req_impact > cost_impact))
-    flags = np.where(use_req, req_flags, cost_flags)
-    k = thresholds[:, :1]
-    strong = np.where(
-        use_req,
-        strong_points(data.requests, req_base, band_k=k),
-        strong_points(data.cost, cost_base, band_k=k),
-    ) & (flags != 0)
-    return _Judged(flags, strong, cost_base, req_base, unit, use_req)
-
-
-def _chart_points(data: SeriesSet, j: _Judged, row: int, inc: Incident, k: float) -> list[dict]:
+def _chart_points(
+    data: SeriesSet, j: Judged, row: int, inc: Incident, k: float, signal: str
+) -> list[dict]:
     lo = max(inc.start - CHART_CONTEXT, 0)
     hi = min(inc.end + 12, len(data.index))
-    is_req = bool(j.signal_is_requests[row, inc.start : inc.end].sum() * 2 > inc.points)
-    values = data.requests if is_req else data.cost
-    base = j.requests if is_req else j.cost
+    values, expected, scale = signal_view(data, j, signal, row)
     points = []
     for t in range(lo, hi):
-        exp, sig, val = base.expected[row, t], base.scale[row, t], values[row, t]
+        exp, sig, val = expected[t], scale[t], values[t]
+        known = np.isfinite(exp) and np.isfinite(sig)
         points.append(
             {
                 "t": data.index[t].isoformat(),
-                "actual": None if np.isnan(val) else round(float(val), 6),
-                "expected": None if np.isnan(exp) else round(float(exp), 6),
-                "lower": None if np.isnan(exp) else round(float(max(exp - k * sig, 0.0)), 6),
-                "upper": None if np.isnan(exp) else round(float(exp + k * sig), 6),
+                "actual": None if not np.isfinite(val) else round(float(val), 6),
+                "expected": None if not np.isfinite(exp) else round(float(exp), 6),
+                "lower": round(float(max(exp - k * sig, 0.0)), 6) if known else None,
+                "upper": round(float(exp + k * sig), 6) if known else None,
                 "anomalous": bool(j.flags[row, t] != 0),
             }
         )
     return points
 
 
+def _expected_cost(j: Judged, row: int, inc: Incident, granularity: str) -> np.ndarray:
+    """Expected cost over an incident. One that follows another (a step on top of it) is
+    measured from the level the series had reached: the same position of the season just before
+    the step × that level, or the baseline once it has caught up with it. Its impact is then the
+    new step, and its root cause what took it there."""
+    expected = j.cost.expected[row, inc.start : inc.end]
+    if not inc.follows:
+        return expected
+    season = _season(granularity)["season"]
+    t = np.arange(inc.start, inc.end)
+    before = inc.start - season + (t - inc.start) % season
+    reached = np.where(before >= 0, inc.level * j.cost.expected[row, np.maximum(before, 0)], 0.0)
+    return np.fmax(expected, reached)
+
+
 def _incident_fields(
-    data: SeriesSet, j: _Judged, row: int, inc: Incident, monitor: Monitor, k: float
+    data: SeriesSet, j: Judged, row: int, inc: Incident, monitor: Monitor, k: float
 ) -> dict:
     step = STEP[Granularity(monitor.granularity)]
     sl = slice(inc.start, inc.end)
     start_at = data.index[inc.start].to_pydatetime()
     end_at = data.index[inc.end - 1].to_pydatetime() + step
-    is_req = bool(j.signal_is_requests[row, sl].sum() * 2 > inc.points)
-    expected_cost = float(np.nansum(j.cost.expected[row, sl]))
+    signal = incident_signal(j, row, inc)
+    expected_cost = float(np.nansum(_expected_cost(j, row, inc, monitor.granularity)))
     actual_cost = window_cost(
         kind=monitor.kind,
         subject=monitor.subject,
@@ -202,12 +186,21 @@ def _incident_fields(
         start=start_at,
         end=end_at,
     )
-    if is_req:
+    if signal == Signal.REQUESTS:
         impact = float(
             np.nansum((data.requests[row, sl] - j.requests.expected[row, sl]) * j.unit[row, sl])
         )
         expected_value = float(np.nansum(j.requests.expected[row, sl]))
         actual_value = float(np.nansum(data.requests[row, sl]))
+    elif signal == Signal.UNIT_COST:
+        price = j.gpu_price[row, sl]
+        expected_value = float(np.nansum(j.gpu.expected[row, sl] * price))
+        actual_value = float(
+            np.nansum(
+                np.where(np.isfinite(j.gpu.expected[row, sl]), data.gpu_ms[row, sl], np.nan) * price
+            )
+        )
+        impact = actual_value - expected_value
     else:
         impact = float(actual_cost) - expected_cost
         expected_value, actual_value = expected_cost, float(actual_cost)
@@ -220,7 +213,7 @@ def _incident_fields(
     if expected_value > 0:
         peak = (actual_value - expected_value) / expected_value * 100
     return {
-        "signal": Signal.REQUESTS if is_req else Signal.COST,
+        "signal": signal,
         "direction": Direction.UP if inc.direction > 0 else Direction.DOWN,
         "start_at": start_at,
         "end_at": end_at,
@@ -231,13 +224,21 @@ def _incident_fields(
         "usage_effect": _money(usage_effect),
         "unit_cost_effect": _money(cost_delta - usage_effect),
         "peak_deviation_pct": Decimal(f"{max(min(peak, 9.99e9), -9.99e9):.2f}"),
-        "points": _chart_points(data, j, row, inc, k),
+        "points": _chart_points(data, j, row, inc, k, signal),
     }
 
 
 def _upsert(
-    monitor: Monitor, fields: dict, *, now: datetime, summary: DetectSummary, currency: str
+    monitor: Monitor,
+    fields: dict,
+    *,
+    now: datetime,
+    summary: DetectSummary,
+    currency: str,
+    follows: bool = False,
 ) -> None:
+    """Create or grow the anomaly of one incident. ``follows``: the incident starts where the
+    series stepped to a new level on top of the open one, so it is not merged into it."""
     if (
         monitor.suppress_below_impact is not None
         and abs(fields["impact"]) < monitor.suppress_below_impact
@@ -257,7 +258,7 @@ def _upsert(
     target = same
     if target is None and current is not None:
         adjacent = current.end_at + MAX_GAP * step >= fields["start_at"]
-        if adjacent and current.direction == fields["direction"]:
+        if adjacent and current.direction == fields["direction"] and not follows:
             fields["start_at"] = min(current.start_at, fields["start_at"])
             target = current
         else:
@@ -292,14 +293,26 @@ def _upsert(
 
 
 def _same_incident(anomaly: Anomaly) -> Anomaly | None:
-    """An open anomaly on another monitor with the same top cause, overlapping in time: the
-    same incident seen through another series (an idle replica raises its endpoint, team,
-    instance type and account). It becomes the parent, so the incident alerts once."""
+    """The anomaly this one is part of, which becomes its parent, so an incident alerts once:
+
+    - an anomaly on another monitor with the same top cause, overlapping in time: the same
+      incident seen through another series (an idle replica raises its endpoint, team,
+      instance type and account);
+    - an endpoint anomaly overlapping in time, when that endpoint carries at least
+      ``LINK_SHARE`` of this one's delta (a team whose endpoint got slower), or when this one's
+      top cause is a resource billed to that endpoint (a runaway job's extra instances also
+      raise their instance type).
+
+    Overlap in time decides, not status: a backfill judges a later incident of the parent's
+    monitor (and so resolves the parent) before it reaches this one.
+    """
     if not anomaly.contributors:
         return None
     top = anomaly.contributors[0]
-    candidates = (
-        Anomaly.objects.filter(
+    cause = (top["dimension"], top["value"])
+    candidates = list(
+        Anomaly.objects.select_related("monitor")
+        .filter(
             parent__isnull=True,
             direction=anomaly.direction,
             start_at__lt=anomaly.end_at,
@@ -307,13 +320,33 @@ def _same_incident(anomaly: Anomaly) -> Anomaly | None:
             monitor__granularity=anomaly.monitor.granularity,
         )
         .exclude(pk=anomaly.pk)
-        .exclude(status=AnomalyStatus.RESOLVED)
         .order_by("start_at", "id")
     )
     for candidate in candidates:
         first = candidate.contributors[0] if candidate.contributors else None
-        if first and (first["dimension"], first["value"]) == (top["dimension"], top["value"]):
+        if first and (first["dimension"], first["value"]) == cause:
             return candidate
+    endpoints_behind = {
+        c["value"]
+        for c in anomaly.contributors
+        if c["dimension"] == "endpoint" and (c.get("share_of_delta") or 0) >= LINK_SHARE
+    }
+    for candidate in candidates:
+        if (
+            candidate.monitor.kind == MonitorKind.ENDPOINT
+            and candidate.monitor.subject in endpoints_behind
+        ):
+            return candidate
+    if top["dimension"] == "resource_id" and anomaly.monitor.kind != MonitorKind.ENDPOINT:
+        with connection.cursor() as cur:
+            cur.execute(
+                load_sql("anomalies", "select_resource_endpoints"),
+                {"start": anomaly.start_at, "end": anomaly.end_at, "resource_id": top["value"]},
+            )
+            billed = {row[0] for row in cur.fetchall()}
+        for candidate in candidates:
+            if candidate.monitor.kind == MonitorKind.ENDPOINT and candidate.endpoint_id in billed:
+                return candidate
     return None
 
 
@@ -347,11 +380,38 @@ def anomalies_detect(
     _apply_shifts(data, monitors)
     summary.series = len(monitors)
     thresholds = _thresholds(monitors, granularity)
-    judged = judge(data, thresholds, granularity)
+    judged = judge(
+        data,
+        thresholds,
+        **_season(granularity),
+        hourly=granularity == Granularity.HOUR,
+        band_k=float(settings.ANOMALY_BAND_K),
+    )
     enabled = np.array([m.is_enabled for m in monitors])
     judged.flags[~enabled] = 0
     first_judged = int(data.index.searchsorted(start))
-    incidents = incidents_from_flags(judged.flags, max_gap=MAX_GAP, min_points=MIN_POINTS)
+    incidents = incidents_from_flags(
+        judged.flags,
+        max_gap=MAX_GAP,
+        min_points=MIN_POINTS,
+        holding=judged.holding,
+        signal=judged.signal,
+    )
+    # A series that adds up many owners' costs (instance type, account, team) can carry two
+    # incidents at once: a step on top of an open one is split off and judged on its own. An
+    # endpoint's own step is more of its incident; the shared series name the new cause.
+    shared = np.array([m.kind != MonitorKind.ENDPOINT for m in monitors])[:, None]
+    incidents = split_at_steps(
+        incidents,
+        judged.flags,
+        data.cost,
+        judged.cost.expected,
+        judged.cost.scale,
+        band_k=thresholds[:, :1],
+        min_relative=thresholds[:, 2:3],
+        judged=(judged.signal == SIGNALS.index(Signal.COST)) & shared,
+        min_points=MIN_POINTS,
+    )
     # Endpoints first: when several series show one incident, the most specific one alerts.
     incidents.sort(key=lambda inc: (KIND_ORDER[monitors[inc.series].kind], inc.start))
     for inc in incidents:
@@ -361,21 +421,28 @@ def anomalies_detect(
         fields = _incident_fields(
             data, judged, inc.series, inc, monitor, float(thresholds[inc.series, 0])
         )
-        _upsert(monitor, fields, now=now, summary=summary, currency=currency)
-    # Incidents whose series has been normal for more than MAX_GAP points since are over.
-    step = STEP[Granularity(granularity)]
-    last_seen = {}
+        _upsert(monitor, fields, now=now, summary=summary, currency=currency, follows=inc.follows)
+    # Incidents whose series has been back to normal (on the incident's signal) for more than
+    # MAX_GAP points since are over; points that still lean the incident's way do not count.
+    rows = {monitor.id: row for row, monitor in enumerate(monitors)}
+    seen_until = {}
     for row, monitor in enumerate(monitors):
         finite = np.flatnonzero(~np.isnan(data.cost[row]) | ~np.isnan(data.requests[row]))
         if finite.size:
-            last_seen[monitor.id] = data.index[finite[-1]].to_pydatetime() + step
+            seen_until[monitor.id] = int(finite[-1]) + 1
     open_rows = (
         Anomaly.objects.select_for_update()
-        .filter(monitor__granularity=granularity, monitor_id__in=last_seen)
+        .filter(monitor__granularity=granularity, monitor_id__in=seen_until)
         .exclude(status=AnomalyStatus.RESOLVED)
     )
     for anomaly in open_rows:
-        if anomaly.end_at + MAX_GAP * step < last_seen[anomaly.monitor_id]:
+        row = rows[anomaly.monitor_id]
+        after = int(data.index.searchsorted(anomaly.end_at))
+        direction = 1 if anomaly.direction == Direction.UP else -1
+        held = judged.holding[
+            SIGNALS.index(anomaly.signal), row, after : seen_until[anomaly.monitor_id]
+        ]
+        if np.count_nonzero(normal_points(held, direction)) > MAX_GAP:
             _resolve(anomaly, now=now, summary=summary)
     logger.info("anomaly detection %s", summary)
     return summary

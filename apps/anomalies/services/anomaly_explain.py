@@ -8,7 +8,8 @@ same weekday 1..4 weeks earlier):
   attribution parts, or from the ledger for instance-type and account monitors;
 - telemetry dimensions (model version, lane, customer, accelerator) for endpoints: an hour's
   cost is spread over them by their share of that hour's GPU time (for a requests anomaly:
-  their requests).
+  their requests; for a unit-cost anomaly: their GPU time itself). Ledger dimensions are left
+  out of request and unit-cost anomalies, whose change is not in the ledger.
 
 A price change leaves every share unchanged, so it is tested directly: when the billed rate of
 an instance type (cost / instance-hours) changed and that change explains at least half of the
@@ -112,6 +113,11 @@ def _telemetry_rows(
         frame[column] = frame[column].astype(float)
     if signal == Signal.REQUESTS:
         frame["amount"] = frame["requests"]
+        return frame
+    if signal == Signal.UNIT_COST:
+        # More GPU time for the same tokens: the value whose share of GPU time moved is the one
+        # whose requests got slower (a new model version), not the biggest customer.
+        frame["amount"] = frame["gpu_ms"]
         return frame
     hourly_cost = cost.groupby("ts")["cost"].sum() if not cost.empty else pd.Series(dtype=float)
     gpu_total = frame.groupby("ts")["gpu_ms"].transform("sum")

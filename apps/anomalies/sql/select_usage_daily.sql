@@ -2,6 +2,7 @@
 -- Parameters: start, end (timestamptz at UTC midnights). Read-only.
 SELECT e.name AS key, t.name AS team, (r.hour AT TIME ZONE 'UTC')::date AS ts,
        SUM(r.requests) AS requests, SUM(r.input_tokens + r.output_tokens) AS tokens,
+       SUM(r.input_tokens) AS input_tokens, SUM(r.output_tokens) AS output_tokens,
        SUM(r.gpu_ms_sum) AS gpu_ms
 FROM telemetry_telemetryrolluphourly r
 JOIN catalog_modelendpoint e ON e.id = r.endpoint_id

@@ -4,9 +4,12 @@ Two layouts are understood:
 
 - a **demo dataset** (``labels.json``, from ``generate_demo``): the hourly detector runs over the
   dataset's period on the database (``--load`` imports the dataset first), inside a transaction
-  that is rolled back, so scoring leaves no anomalies or alerts behind. Scored series: every
-  endpoint and instance type (``labels_nab.json`` names them the same way). The root cause named
-  first is compared with the label's.
+  that is rolled back, so scoring leaves no anomalies or alerts behind. What is scored is
+  what reaches a person: every hourly alert (an anomaly without a parent, on any series), with
+  the anomalies linked to it as the same incident; an alert is true when it or a linked anomaly
+  overlaps a label window of its series (labels name endpoints and instance types). The root
+  cause the alert names first is compared with the label's, and the delay runs to the end of
+  the incident's second anomalous point (when it could first be raised).
 - a **NAB folder** (``combined_windows.json`` + ``*/*.csv`` with ``timestamp,value``): the same
   seasonal baseline and rules run on each file (season = one day of points; no money threshold,
   since the values are not money).
@@ -24,6 +27,7 @@ from django.db import transaction
 from apps.anomalies.detection.baseline import seasonal_baseline
 from apps.anomalies.detection.detector import Thresholds, flag_points, incidents_from_flags
 from apps.anomalies.detection.evaluation import Event, Score, Window, score
+from apps.anomalies.services.anomalies_detect import MIN_POINTS
 
 DIMENSION_ALIASES = {"endpoint": "endpoint", "instance_type": "instance_type"}
 
@@ -35,6 +39,23 @@ class _Rollback(Exception):  # noqa: N818 - control flow, not an error
 def _utc(text: str) -> datetime:
     value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _series_name(anomaly) -> str:
+    return f"{anomaly.monitor.kind}:{anomaly.monitor.subject}"
+
+
+def _confirmed_at(anomaly) -> datetime | None:
+    """When the detector had the data to raise the incident: the end of its second anomalous
+    point (an incident needs two), from the points it stored for its chart."""
+    flagged = [p["t"] for p in anomaly.points if p.get("anomalous") and p["t"] >= _iso(anomaly)]
+    if len(flagged) < MIN_POINTS:
+        return None
+    return datetime.fromisoformat(flagged[MIN_POINTS - 1]) + timedelta(hours=1)
+
+
+def _iso(anomaly) -> str:
+    return anomaly.start_at.isoformat()
 
 
 def evaluate_demo(data_dir: Path, *, load: bool) -> Score:
@@ -63,19 +84,32 @@ def evaluate_demo(data_dir: Path, *, load: bool) -> Score:
                 demo_dataset_load(data_dir=data_dir) if load else demo_period(data_dir=data_dir)
             )
             summary = anomalies_detect(granularity="hour", start=period.start, end=period.end)
-            # Only this run's incidents count, whatever the database held before.
-            for anomaly in Anomaly.objects.select_related("monitor").filter(
-                id__in=summary.anomaly_ids,
-                monitor__granularity="hour",
-                monitor__kind__in=["endpoint", "instance_type"],
-            ):
+            # Only this run's incidents count, whatever the database held before. The unit is
+            # the alert (an anomaly without a parent), with the anomalies linked to it.
+            found = list(
+                Anomaly.objects.select_related("monitor").filter(
+                    id__in=summary.anomaly_ids, monitor__granularity="hour"
+                )
+            )
+            linked: dict[int, list] = {}
+            for anomaly in found:
+                if anomaly.parent_id is not None:
+                    linked.setdefault(anomaly.parent_id, []).append(anomaly)
+            for anomaly in found:
+                if anomaly.parent_id is not None:
+                    continue
                 top = anomaly.contributors[0] if anomaly.contributors else None
                 events.append(
                     Event(
-                        series=f"{anomaly.monitor.kind}:{anomaly.monitor.subject}",
+                        series=_series_name(anomaly),
                         start=anomaly.start_at,
                         end=anomaly.end_at,
                         root_cause=(top["dimension"], top["value"]) if top else None,
+                        confirmed_at=_confirmed_at(anomaly),
+                        also=tuple(
+                            (_series_name(child), child.start_at, child.end_at)
+                            for child in linked.get(anomaly.id, [])
+                        ),
                     )
                 )
             raise _Rollback
