@@ -12,6 +12,10 @@
 4. Scores both against the injected windows (precision, recall, F1, as ``evaluate_detector``).
 5. With statsmodels installed, times MSTL (periods 24 and 168) on ``--stl-sample`` series and
    extrapolates to all series: the reason the detector does not run STL per series.
+6. Times the whole hourly judging path that ``anomalies_detect`` runs on endpoint series
+   (``judge``: cost, requests and unit cost, the 3-hour pooled unit cost; then incidents and
+   step splits) on the same number of endpoints, with Poisson requests, tokens per request and
+   GPU time on a two-rate line with 20 % per-request spread. Not scored: it is timed.
 No database is used.
 """
 
@@ -22,10 +26,18 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+import pandas as pd
 
 from apps.anomalies.detection.baseline import rolling_median_baseline, seasonal_baseline
-from apps.anomalies.detection.detector import Thresholds, flag_points, incidents_from_flags
+from apps.anomalies.detection.detector import (
+    Thresholds,
+    flag_points,
+    incidents_from_flags,
+    split_at_steps,
+)
 from apps.anomalies.detection.evaluation import Event, Window, score
+from apps.anomalies.detection.judge import judge
+from apps.anomalies.series import SeriesSet
 
 T0 = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -72,6 +84,53 @@ def events(found: list) -> list[Event]:
     ]
 
 
+def endpoint_series(values: np.ndarray, seed: int) -> SeriesSet:
+    """Endpoints whose cost is ``values``: requests follow the cost, tokens the requests, GPU
+    time the tokens (prefill and decode rates, lognormal per-request spread)."""
+    rng = np.random.default_rng(seed)
+    series, points = values.shape
+    requests = rng.poisson(values * rng.uniform(0.5, 20, size=(series, 1))).astype(float)
+    input_tokens = requests * rng.uniform(200, 2_000, size=(series, 1))
+    output_tokens = requests * rng.uniform(50, 500, size=(series, 1))
+    spread = np.exp(rng.normal(0, 0.2 / np.sqrt(np.maximum(requests, 1))))
+    gpu_ms = (0.05 * input_tokens + 1.5 * output_tokens) * spread
+    return SeriesSet(
+        index=pd.date_range(T0, periods=points, freq="h"),
+        keys=[("endpoint", f"ep-{i}", None) for i in range(series)],
+        cost=values,
+        requests=requests,
+        tokens=input_tokens + output_tokens,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        gpu_ms=gpu_ms,
+        pooled=np.zeros_like(values),
+    )
+
+
+def judge_seconds(data: SeriesSet) -> tuple[float, int]:
+    """Time of the hourly path of ``anomalies_detect`` from loaded series to incidents."""
+    thresholds = np.tile([4.0, 0.5, 0.1], (len(data.keys), 1))
+    started = time.perf_counter()
+    judged = judge(
+        data, thresholds, season=24, history_seasons=7, weekly=7, hourly=True, band_k=4.0
+    )
+    found = incidents_from_flags(
+        judged.flags, max_gap=2, min_points=2, holding=judged.holding, signal=judged.signal
+    )
+    found = split_at_steps(
+        found,
+        judged.flags,
+        data.cost,
+        judged.cost.expected,
+        judged.cost.scale,
+        band_k=thresholds[:, :1],
+        min_relative=thresholds[:, 2:3],
+        judged=np.zeros_like(judged.flags, dtype=bool),
+        min_points=2,
+    )
+    return time.perf_counter() - started, len(found)
+
+
 def stl_seconds(values: np.ndarray, sample: int) -> float | None:
     try:
         from statsmodels.tsa.seasonal import MSTL
@@ -104,6 +163,11 @@ def main() -> int:
             f"incidents {len(found):6d}  precision {result.precision:.3f}  "
             f"recall {result.recall:.3f}  F1 {result.f1:.3f}"
         )
+    seconds, found = judge_seconds(endpoint_series(values, args.seed))
+    print(
+        f"{'endpoint judging':20s} {seconds:7.1f} s  {points / seconds / 1e6:6.2f} M points/s  "
+        f"incidents {found:6d}  (cost, requests, unit cost, pooled unit cost; not scored)"
+    )
     per_series = stl_seconds(values, args.stl_sample)
     if per_series is not None:
         print(
