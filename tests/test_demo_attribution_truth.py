@@ -1,5 +1,6 @@
 """The whole demo pipeline through a real worker — catalog, CUR import, telemetry import,
-allocation — checked against the generator's ground truth (docs/demo-dataset.md, "Truth")."""
+allocation, anomaly detection, recommendations — with the allocation checked against the
+generator's ground truth (docs/demo-dataset.md, "Truth")."""
 
 import csv
 from collections import defaultdict
@@ -11,8 +12,10 @@ from celery.contrib.testing.worker import start_worker
 from django.core.management import call_command
 from django.utils import timezone
 
+from apps.anomalies.models import Monitor
 from apps.attribution.models import AllocationPart, AllocationRun
 from apps.demo.pipeline import STEPS, pipeline_run
+from apps.recommendations.models import Recommendation
 
 # Documented tolerance (docs/attribution.md, "Checked against ground truth"): the generator
 # splits each instance-day by GPU-ms with idle capped per day; attribution splits per hour with
@@ -35,7 +38,20 @@ def test_demo_pipeline_allocation_matches_ground_truth_within_the_documented_tol
     with start_worker(worker_app, pool="solo", perform_ping_check=False, shutdown_timeout=60):
         results = pipeline_run(app=worker_app, data_dir=tmp_path, echo=lambda _: None)
     assert len(results) == len(STEPS)
-    allocations = results[-1]
+    ran = [
+        (step.task, step.args(tmp_path), result)
+        for step, result in zip(STEPS, results, strict=True)
+    ]
+    allocations = next(r for task, _, r in ran if task == "demo.allocate")
+    # Detection read the allocated series of the whole dataset, hourly and daily (three days
+    # are too few for a baseline, so nothing is raised yet); the first refresh created every
+    # recommendation it stored.
+    detections = {args[0]: r for task, args, r in ran if task == "anomalies.detect"}
+    assert set(detections) == {"hour", "day"}
+    assert all(d["series"] > 0 for d in detections.values())
+    assert Monitor.objects.filter(granularity="hour").count() == detections["hour"]["series"]
+    refresh = next(r for task, _, r in ran if task == "recommendations.recommendation_refresh")
+    assert Recommendation.objects.count() == refresh["created"]
     assert allocations
     assert all(a["status"] == "succeeded" and a["conserved"] for a in allocations)
     assert AllocationRun.objects.filter(status="succeeded").count() == len(allocations)
