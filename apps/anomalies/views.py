@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from apps.accounts.access import access_for_request
-from apps.anomalies.choices import AnomalyStatus, Feedback
+from apps.anomalies.choices import AnomalyStatus, Feedback, Signal
 from apps.anomalies.selectors import anomaly_get, anomaly_list, delivery_list
 from apps.anomalies.services.anomaly_actions import (
     anomaly_acknowledge,
@@ -43,8 +43,13 @@ def anomaly_detail_page(request: HttpRequest, anomaly_id: int) -> HttpResponse:
         "end": anomaly.end_at.isoformat(),
         "signal": anomaly.signal,
     }
+    # A contributor's delta is in the unit of the signal it explains (see anomaly_explain).
+    delta_unit = {Signal.REQUESTS: "requests", Signal.UNIT_COST: "GPU-ms"}.get(
+        anomaly.signal, anomaly.currency
+    )
     context = {
         "anomaly": anomaly,
+        "delta_unit": delta_unit,
         "chart_json": json.dumps(chart),
         "deliveries": delivery_list(anomaly=anomaly),
         "feedback_choices": [c for c in Feedback.choices if c[0]],

@@ -23,7 +23,8 @@ def anomaly_for(team, name: str) -> Anomaly:
         monitor=monitor, team=team, endpoint=endpoint, signal="cost", direction="up",
         start_at=AT, end_at=AT.replace(hour=14), anomalous_points=4, actual_cost=Decimal(12),
         expected_cost=Decimal(8), impact=Decimal(4), currency="USD",
-        contributors=[{"dimension": "resource_id", "value": "i-c", "share_of_delta": 1.0}],
+        contributors=[{"dimension": "resource_id", "value": "i-c", "share_of_delta": 1.0,
+                       "delta": 4.0}],
         points=[{"t": AT.isoformat(), "actual": 3, "expected": 2, "lower": 1.9, "upper": 2.1,
                  "anomalous": True}],
     )  # fmt: skip
@@ -107,6 +108,7 @@ def test_sre_page_lists_and_charts_with_vendored_plotly(two, sre_user, client):
     detail = client.get(f"/anomalies/{rank.id}/")
     assert b"vendor/plotly/plotly.min.js" in detail.content
     assert b"anomaly-chart" in detail.content
+    assert b"4.00 USD</td>" in detail.content  # a cost anomaly's contributor delta, in money
     response = client.post(f"/anomalies/{rank.id}/action", {"action": "acknowledge"})
     assert response.status_code == 302
     rank.refresh_from_db()
