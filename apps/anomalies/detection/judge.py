@@ -147,7 +147,10 @@ def signal_view(
         return data.requests[row], j.requests.expected[row], j.requests.scale[row]
     if signal == "unit_cost":
         with np.errstate(invalid="ignore", divide="ignore"):
-            per_1k = j.gpu_price[row] * 1000 / data.tokens[row]
+            # Before the history gives a price per GPU-millisecond (0 here), the unit cost is
+            # unknown, not zero: NaN, a gap in the chart.
+            price = np.where(j.gpu_price[row] > 0, j.gpu_price[row], np.nan)
+            per_1k = price * 1000 / data.tokens[row]
             return (
                 data.gpu_ms[row] * per_1k,
                 j.gpu.expected[row] * per_1k,
