@@ -55,6 +55,17 @@ def _duration(value: object) -> int | None:
     return None
 
 
+def _utc_in_window(ts: str, window: Window) -> datetime | None:
+    """``ts`` as a UTC datetime if it has an offset and lies in ``window``, else None."""
+    try:
+        parsed = _fromisoformat(ts)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None or not window.oldest <= parsed < window.newest:
+        return None
+    return parsed if parsed.tzinfo is UTC else parsed.astimezone(UTC)
+
+
 def event_row_fast(event: object, window: Window) -> EventRow | None:
     """The validated row of a plainly well-formed event, or None (then ask event_validate)."""
     if type(event) is not dict or not event.keys() <= ALL_FIELDS:
@@ -63,14 +74,9 @@ def event_row_fast(event: object, window: Window) -> EventRow | None:
     ts = get("ts")
     if type(ts) is not str:
         return None
-    try:
-        parsed = _fromisoformat(ts)
-    except ValueError:
+    parsed = _utc_in_window(ts, window)
+    if parsed is None:
         return None
-    if parsed.tzinfo is None or not window.oldest <= parsed < window.newest:
-        return None
-    if parsed.tzinfo is not UTC:
-        parsed = parsed.astimezone(UTC)
 
     texts = []
     for name, limit in _REQUIRED_TEXT:
@@ -233,14 +239,9 @@ _LIMIT_MODEL = TEXT_LIMITS["model"]
 
 def struct_row_fast(event: EventStruct, window: Window) -> EventRow | None:
     """The validated row of a typed event whose values are all in range, or None."""
-    try:
-        parsed = _fromisoformat(event.ts)
-    except ValueError:
+    parsed = _utc_in_window(event.ts, window)
+    if parsed is None:
         return None
-    if parsed.tzinfo is None or not window.oldest <= parsed < window.newest:
-        return None
-    if parsed.tzinfo is not UTC:
-        parsed = parsed.astimezone(UTC)
     # Written out rather than looped or called per field: this runs for every event.
     request_id = event.request_id.strip()
     endpoint = event.endpoint.strip()
