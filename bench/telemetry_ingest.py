@@ -5,10 +5,13 @@
 
 1. Creates a fresh database (``<DATABASE_URL name>_bench``), migrates it, adds 8 endpoints and
    an SRE token with the ``ingest:telemetry`` scope.
-2. Starts gunicorn (2 sync workers) on a free 127.0.0.1 port, rate limit off.
+2. Starts gunicorn (2 sync workers) on a free 127.0.0.1 port, rate limit off, and a Celery
+   worker (one process) that runs the rollup applies each ingest queues.
 3. ``--clients`` processes POST deterministic events (JSON arrays of ``--batch`` events)
-   until ``--events`` are sent; reports events/s and batch latency percentiles, and samples
-   the RSS of the gunicorn workers once a second.
+   until ``--events`` are sent, then the clock runs on until the rollups hold every event
+   (no pending batch left): events/s counts that whole time. Reports batch latency
+   percentiles, the rollup backlog (pending events and age) sampled twice a second, and the
+   RSS of the gunicorn workers.
 4. Checks the result: stored events == sent events, rollup sums == raw sums.
 5. COPYs the same rows (pre-rendered COPY text, one connection) into ``telemetry_event`` and
    reports that rate and the ratio.
@@ -198,13 +201,17 @@ def _machine_busy_seconds() -> float:
 
 
 class CpuMeter:
-    """Samples cumulative CPU of the gunicorn workers and of the bench database's PostgreSQL
-    backends; keeps each process's last reading, so one that exits mid-run still counts."""
+    """Samples cumulative CPU of the gunicorn workers, the Celery worker and the bench
+    database's PostgreSQL backends; keeps each process's last reading, so one that exits
+    mid-run still counts. Also reads the rollup backlog."""
 
-    def __init__(self, master_pid: int, bench_url: str) -> None:
+    def __init__(self, master_pid: int, bench_url: str, celery_pid: int) -> None:
         import psycopg
 
         self.master_pid = master_pid
+        self.celery_pid = celery_pid
+        self.celery_start = 0.0
+        self.celery = 0.0
         self.conn = psycopg.connect(bench_url, autocommit=True)
         self.own_pid = self.conn.info.backend_pid
         self.db = self.conn.info.dbname
@@ -213,7 +220,18 @@ class CpuMeter:
         self.start_workers: dict[int, float] = {}
         self.start_backends: dict[int, float] = {}
 
+    def backlog(self) -> tuple[int, float]:
+        """(events in pending batches, age in seconds of the oldest)."""
+        events, age = self.conn.execute(
+            "SELECT coalesce(sum(events), 0), "
+            "coalesce(extract(epoch FROM now() - min(created_at)), 0) "
+            "FROM telemetry_telemetrypendingbatch"
+        ).fetchone()
+        return int(events), float(age)
+
     def sample(self) -> None:
+        if (cpu := _cpu_seconds(self.celery_pid)) is not None:
+            self.celery = cpu
         for pid in _worker_pids(self.master_pid):
             if (cpu := _cpu_seconds(pid)) is not None:
                 self.workers[pid] = cpu
@@ -227,13 +245,15 @@ class CpuMeter:
 
     def mark_start(self) -> None:
         self.sample()
+        self.celery_start = self.celery
         self.start_workers = dict(self.workers)
         self.start_backends = dict(self.backends)
 
-    def used(self) -> tuple[float, float]:
+    def used(self) -> tuple[float, float, float]:
+        """CPU seconds since ``mark_start``: gunicorn workers, Celery worker, PostgreSQL."""
         workers = sum(v - self.start_workers.get(k, 0.0) for k, v in self.workers.items())
         backends = sum(v - self.start_backends.get(k, 0.0) for k, v in self.backends.items())
-        return workers, backends
+        return workers, self.celery - self.celery_start, backends
 
 
 def _client(
@@ -371,7 +391,14 @@ def main() -> None:
          f"127.0.0.1:{port}", "--workers", str(args.workers), "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
+    celery = subprocess.Popen(
+        [str(Path(sys.executable).parent / "celery"), "-A", "costgov", "worker", "--pool",
+         "solo", "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip",
+         "--without-mingle", "--purge"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
     samples: list[tuple[float, float]] = []
+    backlog: list[tuple[int, float]] = []
     stop = threading.Event()
     try:
         _wait_ready(port)
@@ -381,13 +408,14 @@ def main() -> None:
             for start in range(0, args.events, args.batch)
         ]
 
-        meter = CpuMeter(gunicorn.pid, bench_url)
+        meter = CpuMeter(gunicorn.pid, bench_url, celery.pid)
 
         def sample() -> None:
             began = time.monotonic()
             while not stop.is_set():
                 rss = sum(_rss_mb(pid) for pid in _worker_pids(gunicorn.pid))
                 samples.append((time.monotonic() - began, rss))
+                backlog.append(meter.backlog())
                 meter.sample()
                 stop.wait(0.5)
 
@@ -410,19 +438,26 @@ def main() -> None:
         machine_began = _machine_busy_seconds()
         sampler.start()
         results = [queue.get() for _ in clients]
+        sent = time.perf_counter() - began
+        while meter.backlog()[0]:
+            if time.perf_counter() - began > sent + 600:
+                raise SystemExit("rollups did not catch up within 600 s")
+            time.sleep(0.02)
         elapsed = time.perf_counter() - began
         machine_busy = _machine_busy_seconds() - machine_began
         stop.set()
         sampler.join()
         meter.sample()
-        worker_cpu, backend_cpu = meter.used()
+        worker_cpu, celery_cpu, backend_cpu = meter.used()
         meter.conn.close()
         for client in clients:
             client.join()
     finally:
         stop.set()
         gunicorn.terminate()
+        celery.terminate()
         gunicorn.wait(timeout=30)
+        celery.wait(timeout=30)
 
     latencies = [lat for lats, _, _ in results for lat in lats]
     accepted = sum(a for _, a, _ in results)
@@ -444,15 +479,20 @@ def main() -> None:
         "bodies_pregenerated": args.events <= args.pregenerate_max,
         "api_seconds": round(elapsed, 2),
         "api_events_per_s": round(api_rate),
+        "last_response_seconds": round(sent, 2),
+        "rollups_current_after_last_response_s": round(elapsed - sent, 2),
+        "rollup_backlog_events_max": max((b for b, _ in backlog), default=0),
+        "rollup_backlog_age_s_max": round(max((a for _, a in backlog), default=0.0), 2),
         "batch_latency_p50_ms": round(statistics.median(latencies) * 1000, 1),
         "batch_latency_p99_ms": round(_percentile(latencies, 0.99) * 1000, 1),
         "raw_copy_seconds": round(copy_seconds, 2),
         "raw_copy_events_per_s": round(copy_rate),
         "api_vs_copy": f"{api_rate / copy_rate:.1%}",
         "cpu_ms_per_1000_events_gunicorn": round(worker_cpu / accepted * 1e6, 1),
+        "cpu_ms_per_1000_events_celery": round(celery_cpu / accepted * 1e6, 1),
         "cpu_ms_per_1000_events_postgres": round(backend_cpu / accepted * 1e6, 1),
         "machine_busy_cores_during_api_run": round(machine_busy / elapsed, 2),
-        "bench_cores_during_api_run": round((worker_cpu + backend_cpu) / elapsed, 2),
+        "bench_cores_during_api_run": round((worker_cpu + celery_cpu + backend_cpu) / elapsed, 2),
         "cores": os.cpu_count(),
         "stored": check["stored"],
         "rollup_rows": check["rollup_rows"],

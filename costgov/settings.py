@@ -122,6 +122,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 3000
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Every periodic task lives here (one place to see what runs when).
 CELERY_BEAT_SCHEDULE: dict = {
+    # Ingest queues an apply after each commit; this catches up if one was lost.
+    "telemetry-rollups-apply": {
+        "task": "telemetry.rollups_apply",
+        "schedule": 60.0,
+    },
     "telemetry-partitions-maintain": {
         "task": "telemetry.partitions_maintain",
         "schedule": 3600.0,
@@ -308,3 +313,6 @@ TELEMETRY_RATE_LIMIT_PER_MINUTE = env_int("TELEMETRY_RATE_LIMIT_PER_MINUTE", 600
 TELEMETRY_RETENTION_DAYS = env_int("TELEMETRY_RETENTION_DAYS", 90)
 # Daily partitions created ahead of today by the maintenance task.
 TELEMETRY_PARTITIONS_AHEAD_DAYS = env_int("TELEMETRY_PARTITIONS_AHEAD_DAYS", 3)
+# How long after an ingest commits its rollup apply starts: every batch committed in that
+# window is added by the same apply (one upsert per rollup key), so this is the rollups' lag.
+TELEMETRY_ROLLUP_APPLY_DELAY_MS = env_int("TELEMETRY_ROLLUP_APPLY_DELAY_MS", 1000)

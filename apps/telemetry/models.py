@@ -57,14 +57,35 @@ class TelemetryPromptSeen(models.Model):
         return f"{self.endpoint_id}:{self.day}:{self.prompt_hash}"
 
 
+class TelemetryPendingBatch(models.Model):
+    """A committed ingest batch whose raw rows are not yet in the hourly rollups.
+
+    The ingest transaction inserts this row and tags its raw rows with ``id``
+    (``telemetry_event.ingest_batch``); ``rollup_apply`` adds the tagged rows to the rollups
+    and deletes the row in one transaction. So at every commit, rollups + pending batches
+    equal the raw rows exactly. ``first_day``/``last_day`` bound the batch's UTC days (the
+    partitions to read).
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    first_day = models.DateField()
+    last_day = models.DateField()
+    events = models.IntegerField()
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"batch {self.id}: {self.events} events"
+
+
 class TelemetryRollupHourly(models.Model):
     """Exact sums of raw events per endpoint x model_version x lane x accelerator x resource x
     customer x UTC hour.
 
-    Maintained in the same transaction as the raw insert, from the newly inserted rows only,
-    so it always equals an aggregate of ``telemetry_event`` (``rollup_rebuild`` recomputes
-    it). ``gpu_ms_sum`` is the GPU-time estimate: per event
-    ``latency_ms x endpoint.accelerator_count / batch_size``, rounded to 0.001 ms.
+    Maintained from the raw rows of committed ingest batches (``TelemetryPendingBatch``), each
+    added exactly once, so after ``rollup_apply`` it equals an aggregate of
+    ``telemetry_event`` (``rollup_rebuild`` recomputes it). ``gpu_ms_sum`` is the GPU-time
+    estimate: per event ``latency_ms x endpoint.accelerator_count / batch_size``, rounded to
+    0.001 ms.
     ``latency_histogram`` counts events per bucket of ``apps.telemetry.histogram``.
     """
 

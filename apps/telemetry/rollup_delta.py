@@ -1,14 +1,10 @@
-"""Derived columns of stored events and the rollup increments of a batch (pure code).
+"""Derived columns of stored events and the raw row layout the ingest COPYs (pure code).
 
-The ingest computes these in Python, where they are a few additions per event, instead of in
-the merge SQL; ``sql/rebuild_rollups.sql`` computes the same sums from the raw rows, and the
-rollup tests compare the two.
+GPU time is computed here, per event, with the same rounding PostgreSQL applies to the stored
+numeric column (tests compare the two).
 """
 
-from bisect import bisect_right
 from decimal import ROUND_HALF_UP, Decimal
-
-from apps.telemetry.histogram import BUCKET_COUNT, LATENCY_BUCKET_BOUNDS_MS
 
 _MILLI = Decimal("0.001")
 
@@ -56,46 +52,3 @@ RAW_TYPES = (
     "int8", "text", "text", "text", "text", "text", "bool", "text", "int4", "numeric", "jsonb",
     "bool",
 )  # fmt: skip
-
-
-def rollup_deltas(rows: list[list]) -> list[tuple]:
-    """The increments that ``rows`` (raw rows, stored once each) add to the hourly rollups.
-
-    One tuple per rollup key, in no particular order: (hour, endpoint_id, model_version, lane,
-    accelerator, resource_id, customer, requests, errors, timeouts, input_tokens,
-    output_tokens, cached_input_tokens, latency_ms_sum, gpu_ms_sum, cache_hits,
-    duplicate_prompts, latency_histogram).
-    """
-    deltas: dict[tuple, list] = {}
-    get = deltas.get
-    bounds = LATENCY_BUCKET_BOUNDS_MS
-    # Positions are RAW_COLUMNS' (literal, as this loop runs once per stored event).
-    for row in rows:
-        key = (
-            row[0].replace(minute=0, second=0, microsecond=0),
-            row[1],  # endpoint_id
-            row[4],  # model_version
-            row[13],  # lane
-            row[11],  # accelerator
-            row[12],  # resource_id
-            row[14],  # customer
-        )
-        delta = get(key)
-        if delta is None:
-            delta = deltas[key] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, [0] * BUCKET_COUNT]
-        delta[0] += 1
-        status = row[15]
-        if status != "ok":
-            delta[1 if status == "error" else 2] += 1
-        delta[3] += row[5]  # input_tokens
-        delta[4] += row[6]  # output_tokens
-        delta[5] += row[7]  # cached_input_tokens
-        latency_ms = row[8]
-        delta[6] += latency_ms
-        delta[7] += row[19]  # gpu_ms
-        if row[16]:  # is_cache_hit
-            delta[8] += 1
-        if row[21]:  # is_duplicate_prompt
-            delta[9] += 1
-        delta[10][bisect_right(bounds, latency_ms)] += 1
-    return [(*key, *delta) for key, delta in deltas.items()]

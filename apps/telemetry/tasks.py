@@ -18,6 +18,15 @@ def telemetry_partitions_maintain_task() -> None:
     )
 
 
+@shared_task(name="telemetry.rollups_apply", acks_late=True, soft_time_limit=300, time_limit=360)
+def rollups_apply_task() -> int:
+    """Add committed ingest batches to the hourly rollups (queued by each ingest, and every
+    minute by beat as a backstop)."""
+    from apps.telemetry.services.rollup_apply import telemetry_rollups_apply_queued
+
+    return telemetry_rollups_apply_queued()
+
+
 @shared_task(name="telemetry.rollup_rebuild", acks_late=True, soft_time_limit=1800, time_limit=1900)
 def rollup_rebuild_task(start: str, end: str) -> int:
     """Rebuild hourly rollups for [start, end) (ISO-8601 instants)."""

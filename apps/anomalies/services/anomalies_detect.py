@@ -30,6 +30,7 @@ from apps.anomalies.services.anomaly_explain import anomaly_contributors
 from apps.catalog.models import ModelEndpoint
 from apps.common.money import STORAGE_QUANTUM
 from apps.common.sql import load_sql
+from apps.telemetry.services.rollup_apply import telemetry_rollups_apply
 
 logger = logging.getLogger(__name__)
 
@@ -371,6 +372,7 @@ def anomalies_detect(
 
     History before ``start`` (35 days hourly, 70 days daily) feeds the baseline only.
     """
+    telemetry_rollups_apply()  # judge every committed event, none still pending
     now = now or timezone.now()
     summary = DetectSummary(granularity=granularity)
     data = series_load(granularity=granularity, start=start - LOOKBACK[granularity], end=end)

@@ -30,6 +30,7 @@ from apps.attribution.services.rule_set import rule_set_snapshot
 from apps.common.clock import next_month
 from apps.common.errors import CostgovError
 from apps.common.sql import run_sql_file
+from apps.telemetry.services.rollup_apply import telemetry_rollups_apply
 
 logger = logging.getLogger(__name__)
 
@@ -213,6 +214,8 @@ def period_allocate(
     """Recompute the allocation of the billing period starting ``period_start`` (a 1st)."""
     if period_start.day != 1:
         raise CostgovError(f"billing periods start on the 1st, got {period_start.isoformat()}")
+    # Every committed telemetry event counts, including batches the rollups have not taken yet.
+    telemetry_rollups_apply()
     run = AllocationRun.objects.create(
         billing_period_start=period_start,
         status=RunStatus.RUNNING,

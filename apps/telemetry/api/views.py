@@ -29,6 +29,7 @@ from apps.telemetry.parsers.bodies import (
 from apps.telemetry.parsers.event_fast import decode_events_typed
 from apps.telemetry.selectors import usage_by_group
 from apps.telemetry.services.event_ingest import telemetry_events_ingest
+from apps.telemetry.services.rollup_apply import telemetry_rollups_apply
 
 NDJSON_TYPES = ("application/x-ndjson", "application/ndjson", "application/jsonl")
 
@@ -118,6 +119,7 @@ class UsageView(GenericAPIView):
     def get(self, request: Request) -> Response:
         query = UsageQueryInputSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
+        telemetry_rollups_apply()  # every event committed before this request is counted
         rows = usage_by_group(access=access_for_request(request), **query.validated_data)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(UsageRowSerializer(page, many=True).data)

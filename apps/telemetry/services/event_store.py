@@ -1,7 +1,8 @@
 """Store a validated batch: claim idempotency keys, flag repeated prompts, append raw rows
-and add the batch to the hourly rollups, in one transaction."""
+tagged with a pending ingest batch, in one transaction; the rollups take the batch after
+commit (``rollup_apply``)."""
 
-from typing import ClassVar
+from datetime import datetime
 
 import psycopg
 from django.db import connection, transaction
@@ -10,15 +11,18 @@ from psycopg.adapt import Dumper
 from psycopg.pq import Format
 
 from apps.common.sql import load_sql
-from apps.telemetry.histogram import BUCKET_COUNT
-from apps.telemetry.rollup_delta import RAW_COLUMNS, RAW_TYPES, rollup_deltas
+from apps.telemetry.rollup_delta import RAW_COLUMNS, RAW_TYPES
+from apps.telemetry.services.rollup_apply import telemetry_rollups_apply_soon
 
 # A staged event: a raw row (rollup_delta.RAW_COLUMNS) without is_duplicate_prompt, as a
-# list, so that the flag is appended in place.
+# list, so that the flag and then the batch id are appended in place.
 S_TS, S_ENDPOINT, S_REQUEST_ID, S_PROMPT_HASH = 0, 1, 2, 17
-_ROLLUP_TYPES = ("timestamptz", "int8", *["text"] * 5, *["int8"] * 7, "numeric", "int8", "int8")
 _COPY_EVENTS = sql.SQL("COPY telemetry_event ({}) FROM STDIN (FORMAT BINARY)").format(
-    sql.SQL(", ").join(sql.Identifier(name) for name in RAW_COLUMNS)
+    sql.SQL(", ").join(sql.Identifier(name) for name in (*RAW_COLUMNS, "ingest_batch"))
+)
+_INSERT_BATCH = (
+    "INSERT INTO telemetry_telemetrypendingbatch (first_day, last_day, events, created_at) "
+    "VALUES (%s, %s, %s, now()) RETURNING id"
 )
 _COPY_KEYS = sql.SQL("COPY {} (endpoint_id, request_id, ts) FROM STDIN (FORMAT BINARY)")
 _COPY_PROMPTS = (
@@ -36,34 +40,9 @@ class _JsonTextDumper(Dumper):
         return b"\x01" + obj.encode()
 
 
-class _HistogramDumper(Dumper):
-    """A BUCKET_COUNT-long list of counts as a binary bigint[] (one dimension, no nulls).
-
-    Most increments hold one or two events, so the same few encodings recur: they are
-    cached (bounded) rather than rebuilt element by element for every rollup row.
-    """
-
-    format = Format.BINARY
-    oid = postgres.types["int8"].array_oid
-    _head = b"".join(n.to_bytes(4, "big") for n in (1, 0, 20, BUCKET_COUNT, 1))
-    _cache: ClassVar[dict[tuple, bytes]] = {}
-
-    def dump(self, obj: list[int]) -> bytes:
-        key = tuple(obj)
-        encoded = self._cache.get(key)
-        if encoded is None:
-            if len(self._cache) >= 4096:  # about 3 MB
-                self._cache.clear()
-            encoded = self._cache[key] = self._head + b"".join(
-                b"\x00\x00\x00\x08" + n.to_bytes(8, "big") for n in obj
-            )
-        return encoded
-
-
 def _register_dumpers(cur: psycopg.Cursor) -> None:
-    # By oid only, on this cursor: used where a COPY's set_types names jsonb or int8[].
-    for dumper in (_JsonTextDumper, _HistogramDumper):
-        cur.adapters.register_dumper(None, dumper)
+    # By oid only, on this cursor: used where a COPY's set_types names jsonb.
+    cur.adapters.register_dumper(None, _JsonTextDumper)
 
 
 @transaction.atomic
@@ -71,10 +50,12 @@ def events_store(*, staged: list[list]) -> int:
     """Store the staged events whose (endpoint, request_id) is new; returns how many.
 
     ``staged`` holds one row per distinct key, in request order. Exactly the events whose key
-    this transaction claims are appended to ``telemetry_event`` and added to the rollups, so
-    rollups equal the raw rows under retries, late events and concurrent writers. Locks are
-    taken in key order within each step, and the steps run in the same order in every batch
-    (keys, prompt sightings, rollups), so concurrent batches queue rather than deadlock.
+    this transaction claims are appended to ``telemetry_event``, tagged with a new pending
+    batch; after commit a rollup apply is queued, which adds the batch to the rollups once.
+    So rollups plus pending batches equal the raw rows under retries, late events and
+    concurrent writers. Locks are taken in key order within each step, and the steps run in
+    the same order in every batch (keys, prompt sightings), so concurrent batches queue
+    rather than deadlock.
     """
     with connection.cursor() as wrapper:
         cur = wrapper.cursor
@@ -84,16 +65,27 @@ def events_store(*, staged: list[list]) -> int:
         if not fresh:
             return 0
         _flag_prompts(cur, fresh)
+        batch_id = _pending_batch(cur, fresh)
         with cur.copy(_COPY_EVENTS) as copy:
-            copy.set_types(RAW_TYPES)
+            copy.set_types((*RAW_TYPES, "int8"))
             for row in fresh:
+                row.append(batch_id)
                 copy.write_row(row)
-        with cur.copy("COPY stage_telemetry_rollup FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types((*_ROLLUP_TYPES, "int8[]"))
-            for delta in rollup_deltas(fresh):
-                copy.write_row(delta)
-        cur.execute(load_sql("telemetry", "merge_rollups"))
+    transaction.on_commit(telemetry_rollups_apply_soon)
     return len(fresh)
+
+
+def _pending_batch(cur: psycopg.Cursor, fresh: list[list]) -> int:
+    """Record the batch as pending for the rollups; returns its id (tags its raw rows)."""
+    first = last = fresh[0][S_TS]
+    for row in fresh:
+        ts: datetime = row[S_TS]
+        if ts < first:
+            first = ts
+        elif ts > last:
+            last = ts
+    cur.execute(_INSERT_BATCH, [first.date(), last.date(), len(fresh)])
+    return cur.fetchone()[0]
 
 
 def _copy_keys(cur: psycopg.Cursor, table: str, keys: list[tuple]) -> None:

@@ -18,6 +18,7 @@ from celery import current_app
 from apps.common.errors import InputFileError
 from apps.telemetry.parsers.bodies import BodyError, iter_csv, iter_ndjson
 from apps.telemetry.services.event_ingest import telemetry_events_ingest
+from apps.telemetry.services.rollup_apply import telemetry_rollups_apply
 
 SUFFIXES = (".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz", ".csv")
 CHUNK = 5000
@@ -76,6 +77,42 @@ def _event_day(event: object) -> date | None:
         return None
 
 
+def _file_import(
+    path: Path,
+    *,
+    result: FilesImportResult,
+    now: datetime,
+    retention_days: int,
+    on_rejection: Callable[[Path, int, str, str], None] | None,
+) -> None:
+    """Import one file in chunks, adding its counts and days to ``result``."""
+    counts = FileCounts(path=path)
+    result.files.append(counts)
+    offset = 0
+    try:
+        with _events(path) as events:
+            while chunk := list(islice(events, CHUNK)):
+                outcome = telemetry_events_ingest(
+                    events=chunk, team_ids=None, now=now, retention_days=retention_days
+                )
+                counts.accepted += outcome.accepted
+                counts.duplicates += outcome.duplicates
+                counts.rejected += len({r.index for r in outcome.rejected})
+                for rejection in outcome.rejected:
+                    if on_rejection is not None:
+                        on_rejection(
+                            path, offset + rejection.index + 1, rejection.field, rejection.error
+                        )
+                for day in filter(None, (_event_day(chunk[0]), _event_day(chunk[-1]))):
+                    result.first_day = min(result.first_day or day, day)
+                    result.last_day = max(result.last_day or day, day)
+                offset += len(chunk)
+    except (BodyError, OSError, EOFError, UnicodeDecodeError) as exc:
+        raise InputFileError(
+            f"{exc} ({counts.accepted} events stored)", file=str(path), row=offset + 1
+        ) from exc
+
+
 def telemetry_files_import(
     *,
     paths: list[Path],
@@ -91,32 +128,16 @@ def telemetry_files_import(
     line are kept (re-running after a fix only adds what is missing).
     """
     result = FilesImportResult()
-    for path in telemetry_files_find(paths):
-        counts = FileCounts(path=path)
-        result.files.append(counts)
-        offset = 0
-        try:
-            with _events(path) as events:
-                while chunk := list(islice(events, CHUNK)):
-                    outcome = telemetry_events_ingest(
-                        events=chunk, team_ids=None, now=now, retention_days=retention_days
-                    )
-                    counts.accepted += outcome.accepted
-                    counts.duplicates += outcome.duplicates
-                    counts.rejected += len({r.index for r in outcome.rejected})
-                    for rejection in outcome.rejected:
-                        if on_rejection is not None:
-                            on_rejection(
-                                path, offset + rejection.index + 1, rejection.field, rejection.error
-                            )
-                    for day in filter(None, (_event_day(chunk[0]), _event_day(chunk[-1]))):
-                        result.first_day = min(result.first_day or day, day)
-                        result.last_day = max(result.last_day or day, day)
-                    offset += len(chunk)
-        except (BodyError, OSError, EOFError, UnicodeDecodeError) as exc:
-            raise InputFileError(
-                f"{exc} ({counts.accepted} events stored)", file=str(path), row=offset + 1
-            ) from exc
+    try:
+        for path in telemetry_files_find(paths):
+            _file_import(
+                path, result=result, now=now, retention_days=retention_days,
+                on_rejection=on_rejection,
+            )  # fmt: skip
+    finally:
+        # A backfill is done when its events are in the rollups, not merely stored (also
+        # the chunks kept before a bad line).
+        telemetry_rollups_apply()
     if reallocate and result.total("accepted") and result.first_day and result.last_day:
         # A day either side: an event's UTC day can differ from the day written in its offset.
         start = result.first_day - timedelta(days=1)

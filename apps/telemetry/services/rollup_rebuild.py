@@ -8,6 +8,7 @@ from apps.common.clock import day_start
 from apps.common.errors import ValidationFailed
 from apps.common.sql import load_sql
 from apps.telemetry.services.partitions import oldest_kept_day
+from apps.telemetry.services.rollup_apply import ROLLUP_LOCK_ID, pending_batches_add
 
 
 def hour_floor(value: datetime) -> datetime:
@@ -23,20 +24,27 @@ def hour_ceil(value: datetime) -> datetime:
 def rollup_rebuild(*, start: datetime, end: datetime, now: datetime, retention_days: int) -> int:
     """Rewrite the rollups of the hours overlapping [start, end) from ``telemetry_event``.
 
-    Idempotent; returns the number of rollup rows written. Ingest is paused for the duration
-    (SHARE ROW EXCLUSIVE on the rollup table conflicts with the merge's ROW EXCLUSIVE), so the
-    rebuilt rows include every committed event and no concurrent merge adds on top of a
-    half-written range. Ranges reaching before the retention window are refused: their raw
-    partitions may be dropped, and rebuilding would erase rollups that are the only record.
+    Idempotent; returns the number of rollup rows written. Under the rollup advisory lock
+    (no apply runs meanwhile) and a lock on the pending-batch table that waits for ingests in
+    flight and holds new ones back until commit, every pending batch is first added to the
+    rollups; then the range is deleted and recomputed from the raw rows. So no batch is
+    counted twice (once by the rebuild, once by a later apply). Ranges reaching before the
+    retention window are refused: their raw partitions may be dropped, and rebuilding would
+    erase rollups that are the only record.
     """
     oldest = day_start(oldest_kept_day(now=now, retention_days=retention_days))
     if hour_floor(start) < oldest:
         raise ValidationFailed(
             f"Cannot rebuild before {oldest:%Y-%m-%d}: raw events there are past retention."
         )
-    params = {"start": hour_floor(start), "end": hour_ceil(end)}
+    params = {"start": hour_floor(start), "end": hour_ceil(end), "batches": None}
     with connection.cursor() as cur:
-        cur.execute("LOCK TABLE telemetry_telemetryrolluphourly IN SHARE ROW EXCLUSIVE MODE")
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK_ID])
+        cur.execute("LOCK TABLE telemetry_telemetrypendingbatch IN SHARE ROW EXCLUSIVE MODE")
+        cur.execute("SELECT max(id) FROM telemetry_telemetrypendingbatch")
+        upto = cur.fetchone()[0]
+        if upto is not None:
+            pending_batches_add(cur, upto=upto, limit=upto)
         cur.execute(load_sql("telemetry", "delete_rollups"), params)
-        cur.execute(load_sql("telemetry", "rebuild_rollups"), params)
+        cur.execute(load_sql("telemetry", "add_events_to_rollups"), params)
         return cur.rowcount

@@ -7,6 +7,7 @@ from django.db import connection
 
 from apps.telemetry.models import TelemetryEventKey, TelemetryRollupHourly
 from apps.telemetry.selectors import raw_totals, rollup_totals
+from apps.telemetry.services.rollup_apply import telemetry_rollups_apply
 from apps.telemetry.tests.factories import event, recent_ts
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,7 @@ def test_json_array_is_stored_and_counted(ingest_client, endpoint_a):
     assert response.status_code == 200
     assert response.json() == {"accepted": 3, "duplicates": 0, "rejected": []}
     assert raw_totals(endpoint_id=endpoint_a.id)["requests"] == 3
+    telemetry_rollups_apply()
     assert rollup_totals(endpoint_id=endpoint_a.id)["requests"] == 3
 
 
@@ -229,9 +231,11 @@ def test_team_bound_token_writes_only_its_teams_endpoints(
 def test_resent_batch_counts_duplicates_and_rollups_do_not_change(ingest_client, endpoint_a):
     events = [event(endpoint_a.name) for _ in range(5)]
     post_json(ingest_client, events)
+    telemetry_rollups_apply()
     before = list(TelemetryRollupHourly.objects.values())
     again = post_json(ingest_client, events).json()
     assert again == {"accepted": 0, "duplicates": 5, "rejected": []}
+    assert telemetry_rollups_apply() == 0
     after = list(TelemetryRollupHourly.objects.values())
     assert [(r["requests"], r["input_tokens"]) for r in after] == [
         (r["requests"], r["input_tokens"]) for r in before
@@ -255,6 +259,7 @@ def test_late_event_for_a_day_without_partition_creates_it(ingest_client, endpoi
     with connection.cursor() as cur:
         cur.execute("SELECT to_regclass(%s) IS NOT NULL", [name])
         assert cur.fetchone()[0] is True
+    telemetry_rollups_apply()
     assert TelemetryRollupHourly.objects.get(hour=late).requests == 1
 
 
@@ -276,6 +281,7 @@ def test_defaults_fill_optional_fields(ingest_client, endpoint_a):
         if k not in ("model_version", "lane", "customer")
     }
     post_json(ingest_client, [minimal])
+    telemetry_rollups_apply()
     rollup = TelemetryRollupHourly.objects.get()
     assert (rollup.lane, rollup.accelerator, rollup.customer, rollup.model_version) == (
         "interactive",

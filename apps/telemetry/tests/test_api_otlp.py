@@ -7,6 +7,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTrace
 
 from apps.telemetry.models import TelemetryRollupHourly
 from apps.telemetry.selectors import raw_totals
+from apps.telemetry.services.rollup_apply import telemetry_rollups_apply
 from apps.telemetry.tests.factories import genai_attributes, otlp_export, recent_ts
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,7 @@ def test_protobuf_genai_spans_become_events(ingest_client, endpoint_a):
     assert response.status_code == 200
     assert response["Content-Type"] == PROTOBUF
     assert not parse_response(response).HasField("partial_success")
+    telemetry_rollups_apply()
     rollup = TelemetryRollupHourly.objects.get()
     assert (rollup.requests, rollup.input_tokens, rollup.output_tokens) == (3, 360, 90)
     assert (rollup.lane, rollup.resource_id, rollup.model_version) == (
@@ -89,6 +91,7 @@ def test_retried_export_is_all_duplicates(ingest_client, endpoint_a):
     )
     post_protobuf(ingest_client, export)
     post_protobuf(ingest_client, export)
+    telemetry_rollups_apply()
     assert TelemetryRollupHourly.objects.get().requests == 4
 
 
@@ -96,6 +99,7 @@ def test_error_status_maps_to_error_and_timeout(ingest_client, endpoint_a):
     spans = [genai_span(endpoint_a.name), genai_span(endpoint_a.name, **{"error.type": "timeout"})]
     spans[0]["error"] = spans[1]["error"] = True
     post_protobuf(ingest_client, otlp_export(spans))
+    telemetry_rollups_apply()
     rollup = TelemetryRollupHourly.objects.get()
     assert (rollup.errors, rollup.timeouts) == (1, 1)
 

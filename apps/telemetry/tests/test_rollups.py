@@ -1,4 +1,5 @@
 import json
+import re
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -11,18 +12,25 @@ from rest_framework.test import APIClient
 
 from apps.accounts.services.api_token import api_token_issue
 from apps.common.errors import ValidationFailed
+from apps.common.sql import load_sql
 from apps.telemetry.histogram import BUCKET_COUNT, LATENCY_BUCKET_BOUNDS_MS, latency_bucket
 from apps.telemetry.models import TelemetryRollupHourly
 from apps.telemetry.selectors import raw_totals, rollup_totals
 from apps.telemetry.services.event_ingest import telemetry_events_ingest
+from apps.telemetry.services.rollup_apply import pending_events, telemetry_rollups_apply
 from apps.telemetry.services.rollup_rebuild import rollup_rebuild
 from apps.telemetry.tests.factories import event, recent_ts
 
+ROLLUP_SQL = load_sql("telemetry", "add_events_to_rollups")
+
 
 def ingest(events):
-    return telemetry_events_ingest(
+    """Ingest, then add the stored batch to the rollups (as the queued apply would)."""
+    result = telemetry_events_ingest(
         events=events, team_ids=None, now=timezone.now(), retention_days=90
     )
+    telemetry_rollups_apply()
+    return result
 
 
 def rebuild(start, end):
@@ -44,14 +52,17 @@ def rollup_rows():
 
 @pytest.mark.django_db
 def test_sql_histogram_buckets_match_python_bounds():
+    bounds = re.search(r"width_bucket\(latency_ms, '\{([0-9,]+)\}'::bigint\[\]\)", ROLLUP_SQL)
+    assert tuple(int(b) for b in bounds.group(1).split(",")) == LATENCY_BUCKET_BOUNDS_MS
+    assert ROLLUP_SQL.count("count(*) FILTER (WHERE b = ") == BUCKET_COUNT
     samples = [0, 1, 2, 4, 9, 10, 11, 999, 1000, 299_999, 300_000, 86_400_000]
     samples += list(LATENCY_BUCKET_BOUNDS_MS)
     with connection.cursor() as cur:
         for value in samples:
-            cur.execute("SELECT telemetry_latency_histogram(%s::bigint)", [value])
-            histogram = cur.fetchone()[0]
-            assert len(histogram) == BUCKET_COUNT
-            assert histogram.index(1) == latency_bucket(value), value
+            cur.execute(
+                f"SELECT width_bucket(%s::bigint, '{{{bounds.group(1)}}}'::bigint[])", [value]
+            )
+            assert cur.fetchone()[0] == latency_bucket(value), value
 
 
 @pytest.mark.django_db
@@ -143,7 +154,8 @@ def test_concurrent_overlapping_batches_keep_rollups_exact(
     sre_user, endpoint_a, endpoint_b, clean_raw_events
 ):
     # 200 distinct events over two endpoints, three hours (one of them a day without a
-    # partition yet), shared prompt hashes; six writers each send overlapping slices.
+    # partition yet), shared prompt hashes; six writers each send overlapping slices while
+    # two appliers and a rebuild of the whole range run beside them.
     pool = [
         event(
             (endpoint_a if i % 2 else endpoint_b).name,
@@ -174,12 +186,42 @@ def test_concurrent_overlapping_batches_keep_rollups_exact(
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=writer, args=(s,)) for s in slices]
-    for thread in threads:
+    writing = threading.Event()
+    writing.set()
+    applied: list[int] = []
+
+    def applier() -> None:
+        try:
+            while writing.is_set():
+                applied.append(telemetry_rollups_apply())
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    def rebuilder() -> None:
+        try:
+            for _ in range(3):
+                rebuild(recent_ts(24 * 4), recent_ts(-1))
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    writers = [threading.Thread(target=writer, args=(s,)) for s in slices]
+    helpers = [threading.Thread(target=applier) for _ in range(2)]
+    helpers.append(threading.Thread(target=rebuilder))
+    for thread in writers + helpers:
         thread.start()
-    for thread in threads:
+    for thread in writers:
+        thread.join()
+    writing.clear()
+    for thread in helpers:
         thread.join()
     assert failures == []
+    telemetry_rollups_apply()
+    assert pending_events() == (0, None)
+    assert sum(applied) > 0  # the appliers did take batches while writers ran
     covered = {e["request_id"] for s in slices for e in s}
     assert sum(r["accepted"] for r in results) == len(covered)
     assert sum(r["accepted"] + r["duplicates"] for r in results) == sum(2 * len(s) for s in slices)

@@ -1,10 +1,13 @@
--- Add the staged batch increments to the hourly rollups.
--- Parameters: none (reads stage_telemetry_rollup: one row per rollup key, computed from the
--- events this transaction stored, and only those).
--- Idempotency key: the rollup key (hour, endpoint, model_version, lane, accelerator,
--- resource, customer). Not idempotent by itself: it runs in the transaction that claims the
--- events' idempotency keys, so a re-sent event never reaches it. Rows are locked in key
--- order, so concurrent batches wait for each other instead of deadlocking.
+-- Add raw events to the hourly rollups: the events of the given ingest batches or, for a
+-- rebuild, every event in [start, end).
+-- Parameters: %(start)s, %(end)s: timestamptz bounds of the events read (partition pruning);
+-- %(batches)s: bigint[] of telemetry_telemetrypendingbatch ids, or NULL for every event in
+-- the range. Django binds on the client, so the planner sees the values and drops the
+-- branch of the batch test that does not apply (index scan on ingest_batch, or none).
+-- Idempotency: none by itself. Callers hold the rollup advisory lock and either delete the
+-- batches' pending rows in the same transaction (rollup_apply) or delete the range's rollups
+-- first (rollup_rebuild), so each raw row is counted once. Rows are locked in key order, so
+-- an apply and a rebuild never deadlock.
 INSERT INTO telemetry_telemetryrolluphourly AS r (
     hour, endpoint_id, model_version, lane, accelerator, resource_id, customer,
     requests, errors, timeouts, input_tokens, output_tokens, cached_input_tokens,
@@ -12,13 +15,44 @@ INSERT INTO telemetry_telemetryrolluphourly AS r (
 )
 SELECT
     hour, endpoint_id, model_version, lane, accelerator, resource_id, customer,
-    requests, errors, timeouts, input_tokens, output_tokens, cached_input_tokens,
-    latency_ms_sum, gpu_ms_sum, cache_hits, duplicate_prompts, latency_histogram, now()
-FROM stage_telemetry_rollup
+    count(*),
+    count(*) FILTER (WHERE status = 'error'),
+    count(*) FILTER (WHERE status = 'timeout'),
+    sum(input_tokens), sum(output_tokens), sum(cached_input_tokens),
+    sum(latency_ms), sum(gpu_ms),
+    count(*) FILTER (WHERE is_cache_hit),
+    count(*) FILTER (WHERE is_duplicate_prompt),
+    -- Bucket b of apps.telemetry.histogram (0 below the first bound, 33 from the last up).
+    ARRAY[
+        count(*) FILTER (WHERE b = 0), count(*) FILTER (WHERE b = 1), count(*) FILTER (WHERE b = 2),
+        count(*) FILTER (WHERE b = 3), count(*) FILTER (WHERE b = 4), count(*) FILTER (WHERE b = 5),
+        count(*) FILTER (WHERE b = 6), count(*) FILTER (WHERE b = 7), count(*) FILTER (WHERE b = 8),
+        count(*) FILTER (WHERE b = 9), count(*) FILTER (WHERE b = 10), count(*) FILTER (WHERE b = 11),
+        count(*) FILTER (WHERE b = 12), count(*) FILTER (WHERE b = 13), count(*) FILTER (WHERE b = 14),
+        count(*) FILTER (WHERE b = 15), count(*) FILTER (WHERE b = 16), count(*) FILTER (WHERE b = 17),
+        count(*) FILTER (WHERE b = 18), count(*) FILTER (WHERE b = 19), count(*) FILTER (WHERE b = 20),
+        count(*) FILTER (WHERE b = 21), count(*) FILTER (WHERE b = 22), count(*) FILTER (WHERE b = 23),
+        count(*) FILTER (WHERE b = 24), count(*) FILTER (WHERE b = 25), count(*) FILTER (WHERE b = 26),
+        count(*) FILTER (WHERE b = 27), count(*) FILTER (WHERE b = 28), count(*) FILTER (WHERE b = 29),
+        count(*) FILTER (WHERE b = 30), count(*) FILTER (WHERE b = 31), count(*) FILTER (WHERE b = 32),
+        count(*) FILTER (WHERE b = 33)
+    ],
+    now()
+FROM (
+    SELECT
+        date_trunc('hour', ts, 'UTC') AS hour, endpoint_id, model_version, lane, accelerator,
+        resource_id, customer, status, input_tokens, output_tokens, cached_input_tokens,
+        latency_ms, gpu_ms, is_cache_hit, is_duplicate_prompt,
+        width_bucket(latency_ms, '{1,2,3,5,7,10,15,20,30,50,70,100,150,200,300,500,700,1000,1500,2000,3000,5000,7000,10000,15000,20000,30000,50000,70000,100000,150000,200000,300000}'::bigint[]) AS b
+    FROM telemetry_event
+    WHERE ts >= %(start)s AND ts < %(end)s
+      AND (%(batches)s::bigint[] IS NULL OR ingest_batch = ANY (%(batches)s::bigint[]))
+) AS e
+GROUP BY hour, endpoint_id, model_version, lane, accelerator, resource_id, customer
 -- Byte order ("C"): any one order avoids deadlocks, and this one sorts fastest.
 ORDER BY hour, endpoint_id, model_version COLLATE "C", lane COLLATE "C",
     accelerator COLLATE "C", resource_id COLLATE "C", customer COLLATE "C"
-    ON CONFLICT (hour, endpoint_id, model_version, lane, accelerator, resource_id, customer)
+ON CONFLICT (hour, endpoint_id, model_version, lane, accelerator, resource_id, customer)
     DO UPDATE SET
         requests = r.requests + EXCLUDED.requests,
         errors = r.errors + EXCLUDED.errors,

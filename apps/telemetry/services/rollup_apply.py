@@ -1,0 +1,120 @@
+"""Add committed ingest batches to the hourly rollups, after their ingest transaction.
+
+Ingest stores raw rows tagged with a pending batch and queues an apply once it commits
+(``telemetry_rollups_apply_soon``). An apply takes pending batches and adds their raw rows to
+the rollups, in one transaction under an advisory lock: each batch is added exactly once, and
+many batches' events for the same rollup key become one upsert. So the ingest transaction
+holds no rollup row locks, and concurrent ingests never queue on each other's rollup rows.
+
+Readers that need every committed event (allocation, anomaly detection, recommendations, the
+usage API) call ``telemetry_rollups_apply`` first; under steady ingest the queued applies keep
+the pending backlog to about one apply's duration.
+"""
+
+import logging
+from datetime import UTC, datetime, time, timedelta
+
+from celery import current_app
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+
+from apps.common.sql import load_sql
+
+logger = logging.getLogger(__name__)
+
+# Serialises appliers and rebuilds (an arbitrary constant, unique to this purpose).
+ROLLUP_LOCK_ID = 7_310_002
+APPLY_TASK = "telemetry.rollups_apply"
+# Set while an apply task is queued and not yet started: ingests that commit meanwhile are
+# covered by it. The expiry only matters if a queued task is lost (beat catches up anyway).
+APPLY_QUEUED_KEY = "telemetry:rollups-apply-queued"
+APPLY_QUEUED_TTL_S = 60
+# Batches per apply transaction (~1,000 events each): bounds one transaction's work.
+BATCHES_PER_APPLY = 500
+
+
+def telemetry_rollups_apply_soon() -> None:
+    """Make sure an apply starts after this moment (called after an ingest commits).
+
+    One task is queued at a time, to start ``TELEMETRY_ROLLUP_APPLY_DELAY_MS`` later so that
+    it adds every batch committed meanwhile: the flag is set while it waits, and the task
+    clears it before it reads, so a batch that committed before the flag was cleared is read
+    by that task, and a batch that committed after it queues the next one. A broker failure is
+    logged, not raised: the events are stored, and the periodic apply or the next reader
+    adds them.
+    """
+    try:
+        if cache.add(APPLY_QUEUED_KEY, "1", timeout=APPLY_QUEUED_TTL_S):
+            current_app.send_task(
+                APPLY_TASK, countdown=settings.TELEMETRY_ROLLUP_APPLY_DELAY_MS / 1000
+            )
+    except Exception:  # noqa: BLE001 - the ingest has committed; never fail its response
+        logger.exception("could not queue a telemetry rollup apply")
+
+
+def telemetry_rollups_apply_queued() -> int:
+    """The queued task's apply: clear the queued flag, then apply (see
+    ``telemetry_rollups_apply_soon``)."""
+    cache.delete(APPLY_QUEUED_KEY)
+    return telemetry_rollups_apply()
+
+
+def telemetry_rollups_apply(*, batches_per_transaction: int = BATCHES_PER_APPLY) -> int:
+    """Add every pending batch committed before this call to the rollups; returns the events
+    added.
+
+    Idempotent and safe to run concurrently (appliers queue on the advisory lock, and a batch
+    is taken by one of them only). Works in transactions of at most
+    ``batches_per_transaction`` batches, oldest first; batches that commit after the call
+    began are left to the apply their ingest queued.
+    """
+    with connection.cursor() as cur:
+        cur.execute("SELECT max(id) FROM telemetry_telemetrypendingbatch")
+        upto = cur.fetchone()[0]
+    if upto is None:
+        return 0
+    total = 0
+    while True:
+        taken, events = _apply_some(upto=upto, limit=batches_per_transaction)
+        total += events
+        if taken < batches_per_transaction:
+            return total
+
+
+@transaction.atomic
+def _apply_some(*, upto: int, limit: int) -> tuple[int, int]:
+    """Apply up to ``limit`` pending batches with ids <= ``upto``: (batches, events)."""
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK_ID])
+        return pending_batches_add(cur, upto=upto, limit=limit)
+
+
+def pending_batches_add(cur: object, *, upto: int, limit: int) -> tuple[int, int]:
+    """Take and add pending batches, inside the caller's transaction and advisory lock;
+    returns (batches, events) taken."""
+    cur.execute(load_sql("telemetry", "take_pending_batches"), {"upto": upto, "limit": limit})
+    taken = cur.fetchall()
+    if not taken:
+        return 0, 0
+    first_day = min(row[1] for row in taken)
+    last_day = max(row[2] for row in taken)
+    cur.execute(
+        load_sql("telemetry", "add_events_to_rollups"),
+        {
+            "start": datetime.combine(first_day, time.min, tzinfo=UTC),
+            "end": datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=UTC),
+            "batches": sorted(row[0] for row in taken),
+        },
+    )
+    return len(taken), sum(row[3] for row in taken)
+
+
+def pending_events() -> tuple[int, datetime | None]:
+    """(events in pending batches, when the oldest was stored): the rollups' backlog."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT coalesce(sum(events), 0), min(created_at) FROM telemetry_telemetrypendingbatch"
+        )
+        events, oldest = cur.fetchone()
+    return int(events), oldest

@@ -1,0 +1,125 @@
+"""Rollups take committed ingest batches after the ingest transaction, each exactly once."""
+
+import json
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from apps.telemetry.models import TelemetryPendingBatch, TelemetryRollupHourly
+from apps.telemetry.selectors import raw_totals, rollup_totals
+from apps.telemetry.services.event_ingest import telemetry_events_ingest
+from apps.telemetry.services.rollup_apply import (
+    APPLY_QUEUED_KEY,
+    pending_events,
+    telemetry_rollups_apply,
+)
+from apps.telemetry.services.rollup_rebuild import rollup_rebuild
+from apps.telemetry.tests.factories import event, recent_ts
+
+
+def store(events):
+    """Ingest without applying: the batch stays pending."""
+    return telemetry_events_ingest(
+        events=events, team_ids=None, now=timezone.now(), retention_days=90
+    )
+
+
+@pytest.mark.django_db
+def test_a_stored_batch_is_pending_until_applied_then_applied_once(endpoint_a):
+    store([event(endpoint_a.name) for _ in range(3)])
+    store([event(endpoint_a.name, ts=recent_ts(30).isoformat()) for _ in range(2)])
+    assert TelemetryRollupHourly.objects.count() == 0
+    assert pending_events()[0] == 5
+    assert [b.events for b in TelemetryPendingBatch.objects.order_by("id")] == [3, 2]
+    assert telemetry_rollups_apply() == 5
+    assert pending_events() == (0, None)
+    assert raw_totals() == rollup_totals()
+    before = list(TelemetryRollupHourly.objects.order_by("hour").values("hour", "requests"))
+    assert [r["requests"] for r in before] == [2, 3]
+    assert telemetry_rollups_apply() == 0
+    assert list(TelemetryRollupHourly.objects.order_by("hour").values("hour", "requests")) == before
+
+
+@pytest.mark.django_db
+def test_a_batch_spanning_days_and_a_small_transaction_limit_apply_everything(endpoint_a):
+    for hours in ((1, 30), (50,), (2, 75, 3)):
+        store([event(endpoint_a.name, ts=recent_ts(h).isoformat()) for h in hours])
+    first = TelemetryPendingBatch.objects.order_by("id").first()
+    assert first.first_day < first.last_day
+    assert telemetry_rollups_apply(batches_per_transaction=1) == 6
+    assert raw_totals() == rollup_totals()
+    assert TelemetryRollupHourly.objects.count() == 6
+
+
+@pytest.mark.django_db
+def test_only_the_taken_batches_rows_are_added(endpoint_a):
+    # Rows of one hour from two batches: the first is applied alone, the second stays pending.
+    store([event(endpoint_a.name, latency_ms=10)])
+    telemetry_rollups_apply()
+    store([event(endpoint_a.name, latency_ms=20), event(endpoint_a.name, latency_ms=30)])
+    assert TelemetryRollupHourly.objects.get().latency_ms_sum == 10
+    telemetry_rollups_apply()
+    rollup = TelemetryRollupHourly.objects.get()
+    assert (rollup.requests, rollup.latency_ms_sum) == (3, 60)
+
+
+@pytest.mark.django_db
+def test_rebuild_takes_pending_batches_first_so_none_is_counted_twice(endpoint_a):
+    store([event(endpoint_a.name) for _ in range(4)])
+    store([event(endpoint_a.name, ts=recent_ts(40).isoformat())])  # outside the rebuilt range
+    rollup_rebuild(start=recent_ts(3), end=recent_ts(-1), now=timezone.now(), retention_days=90)
+    assert pending_events() == (0, None)
+    assert telemetry_rollups_apply() == 0
+    assert raw_totals() == rollup_totals()
+
+
+@pytest.mark.django_db
+def test_usage_api_counts_events_committed_before_the_request(
+    ingest_client, client_for, sre_user, endpoint_a
+):
+    response = ingest_client.post(
+        "/api/v1/telemetry/events",
+        json.dumps([event(endpoint_a.name) for _ in range(3)]),
+        content_type="application/json",
+    )
+    assert response.json()["accepted"] == 3
+    start, end = recent_ts(2), recent_ts(-1)
+    usage = client_for(sre_user).get(
+        "/api/v1/usage", {"start": start.isoformat(), "end": end.isoformat()}
+    )
+    assert usage.status_code == 200, usage.content
+    assert sum(row["requests"] for row in usage.json()["results"]) == 3
+
+
+@pytest.fixture
+def clean_raw_events():
+    """Transactional tests commit raw rows, which Django's flush does not know about."""
+    yield
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE telemetry_event")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_committed_ingest_queues_an_apply_that_a_worker_runs(
+    worker_app, ingest_client, endpoint_a, clean_raw_events
+):
+    cache.delete(APPLY_QUEUED_KEY)
+    with start_worker(worker_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        for size in (5, 7):
+            response = ingest_client.post(
+                "/api/v1/telemetry/events",
+                json.dumps([event(endpoint_a.name) for _ in range(size)]),
+                content_type="application/json",
+            )
+            assert response.json()["accepted"] == size
+        deadline = time.monotonic() + 30
+        while pending_events()[0] and time.monotonic() < deadline:
+            time.sleep(0.05)
+    assert pending_events() == (0, None)
+    assert rollup_totals()["requests"] == 12
+    assert raw_totals() == rollup_totals()
+    assert cache.get(APPLY_QUEUED_KEY) is None  # the last task cleared it when it started
