@@ -360,6 +360,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
     parser.add_argument(
         "--pregenerate-max",
         type=int,
@@ -388,7 +389,8 @@ def main() -> None:
     port = _free_port()
     gunicorn = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "costgov.wsgi", "--bind",
-         f"127.0.0.1:{port}", "--workers", str(args.workers), "--log-level", "warning"],
+         f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads", str(args.threads),
+         "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     celery = subprocess.Popen(
@@ -476,6 +478,7 @@ def main() -> None:
         "batch": args.batch,
         "clients": args.clients,
         "gunicorn_workers": args.workers,
+        "gunicorn_threads": args.threads,
         "bodies_pregenerated": args.events <= args.pregenerate_max,
         "api_seconds": round(elapsed, 2),
         "api_events_per_s": round(api_rate),

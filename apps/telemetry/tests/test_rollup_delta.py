@@ -1,4 +1,4 @@
-"""The ingest's Python GPU-time and rollup increments equal what PostgreSQL computes."""
+"""The ingest's Python GPU time equals what PostgreSQL computes; raw row layout."""
 
 import json
 from decimal import Decimal
@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 
 from apps.telemetry.rollup_delta import RAW_COLUMNS, RAW_TYPES, gpu_milli_ms, milli_to_decimal
+from apps.telemetry.services import event_store
 
 ESTIMATES = [
     (latency, count, batch)
@@ -64,10 +65,9 @@ def test_measured_gpu_ms_that_is_not_a_non_negative_number_falls_back_to_the_est
     assert milli_to_decimal(milli) == Decimal("666.667")
 
 
-def test_raw_row_positions_read_by_rollup_deltas_are_the_columns_it_means():
-    positions = {name: RAW_COLUMNS.index(name) for name in RAW_COLUMNS}
+def test_staged_row_positions_read_by_event_store_are_the_columns_it_means():
     assert len(RAW_TYPES) == len(RAW_COLUMNS)
-    assert [positions[c] for c in ("endpoint_id", "model_version", "accelerator", "resource_id",
-            "lane", "customer", "input_tokens", "output_tokens", "cached_input_tokens",
-            "latency_ms", "status", "is_cache_hit", "gpu_ms", "is_duplicate_prompt")] == [
-        1, 4, 11, 12, 13, 14, 5, 6, 7, 8, 15, 16, 19, 21]  # fmt: skip
+    assert RAW_COLUMNS[-1] == "is_duplicate_prompt"  # appended by event_store
+    positions = (event_store.S_TS, event_store.S_ENDPOINT, event_store.S_REQUEST_ID,
+                 event_store.S_PROMPT_HASH)  # fmt: skip
+    assert [RAW_COLUMNS[p] for p in positions] == ["ts", "endpoint_id", "request_id", "prompt_hash"]
