@@ -3,8 +3,11 @@
     DATABASE_URL=postgres://… REDIS_URL=redis://… \
         .venv/bin/python -m bench.telemetry_ingest --events 200000 --clients 4
 
-1. Creates a fresh database (``<DATABASE_URL name>_bench``), migrates it, adds 8 endpoints and
-   an SRE token with the ``ingest:telemetry`` scope.
+1. Creates a fresh database (``<DATABASE_URL name>_bench``), migrates it, and adds the events'
+   endpoints and an SRE token with the ``ingest:telemetry`` scope. ``--source demo`` (default)
+   sends the demo generator's events: a dataset of ``--demo-days`` days ending yesterday, sized
+   for ``--events``, its catalog loaded as ``make demo`` does. ``--source synthetic`` sends
+   ``generate_events`` (8 endpoints, the last two hours: few rollup keys, many events each).
 2. Starts gunicorn (2 sync workers) on a free 127.0.0.1 port, rate limit off, and a Celery
    worker (one process) that runs the rollup applies each ingest queues.
 3. ``--clients`` processes POST deterministic events (JSON arrays of ``--batch`` events)
@@ -29,6 +32,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -78,6 +82,80 @@ def generate_events(seed: int, count: int, start_index: int, base: datetime) -> 
     return events
 
 
+class SyntheticEvents:
+    """``generate_events``: a live fleet of 8 endpoints, timestamps in the last two hours."""
+
+    def __init__(self, base: datetime) -> None:
+        self.base = base
+
+    def setup(self) -> None:
+        """Create the bench team and its 8 endpoints (the events name them)."""
+        from apps.accounts.models import Team
+        from apps.catalog.models import ModelEndpoint
+
+        team = Team.objects.create(name="bench")
+        for index, name in enumerate(ENDPOINTS):
+            ModelEndpoint.objects.create(
+                name=name,
+                team=team,
+                model_family="llama-3",
+                parameter_count=8_000_000_000,
+                precision="bf16",
+                accelerator_type="A100-80GB",
+                accelerator_count=1 + index % 4,
+                provider="aws",
+                region="us-east-1",
+            )
+
+    def body(self, start: int, count: int) -> bytes:
+        return json.dumps(generate_events(start, count, start, self.base)).encode()
+
+    def events(self, start: int, count: int) -> list[dict]:
+        return generate_events(start, count, start, self.base)
+
+
+class DemoEvents:
+    """The demo generator's telemetry (``generate_demo``): ``count`` events in file order.
+
+    The dataset covers ``days`` UTC days ending yesterday (inside the retention window), with
+    enough requests per day for ``count``; its catalog (teams, endpoints) is loaded by
+    ``setup``. Lines are sent as the generator wrote them, 1,000 to a JSON array.
+    """
+
+    def __init__(self, directory: Path, count: int, days: int, seed: int) -> None:
+        import gzip
+
+        from apps.demo.generator.build import Options, dataset_generate
+
+        self.directory = directory
+        start = datetime.now(tz=UTC).date() - timedelta(days=days)
+        # Weekends and nights carry less traffic than the per-day target: ask for more.
+        per_day = int(count / days * 1.3) + 1000
+        dataset_generate(
+            out=directory,
+            opts=Options(days=days, seed=seed, start=start, requests_per_day=per_day),
+        )
+        self.lines: list[bytes] = []
+        for path in sorted((directory / "telemetry").glob("*.ndjson.gz")):
+            with gzip.open(path, "rb") as handle:
+                for line in handle:
+                    self.lines.append(line.rstrip(b"\n"))
+                    if len(self.lines) == count:
+                        return
+        raise SystemExit(f"the demo dataset holds {len(self.lines)} events, fewer than {count}")
+
+    def setup(self) -> None:
+        from apps.demo.services.catalog_load import demo_catalog_load
+
+        demo_catalog_load(data_dir=self.directory)
+
+    def body(self, start: int, count: int) -> bytes:
+        return b"[" + b",".join(self.lines[start : start + count]) + b"]"
+
+    def events(self, start: int, count: int) -> list[dict]:
+        return [json.loads(line) for line in self.lines[start : start + count]]
+
+
 def _database_urls(base_url: str) -> tuple[str, str, str]:
     parts = urlsplit(base_url)
     name = parts.path.lstrip("/") + "_bench"
@@ -107,32 +185,20 @@ def _drop_database(admin_url: str, name: str) -> None:
         )
 
 
-def _setup_django_fixtures() -> str:
-    """Migrate the bench database and create endpoints and a token; returns the secret."""
+def _setup_django_fixtures(source: SyntheticEvents | DemoEvents) -> str:
+    """Migrate the bench database, create the source's endpoints and an SRE token with the
+    ingest scope; returns the token's secret."""
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.db import connections
 
-    from apps.accounts.models import Team, User
+    from apps.accounts.models import User
     from apps.accounts.services.api_token import api_token_issue
-    from apps.catalog.models import ModelEndpoint
 
     call_command("migrate", verbosity=0)
-    team = Team.objects.create(name="bench")
-    for index, name in enumerate(ENDPOINTS):
-        ModelEndpoint.objects.create(
-            name=name,
-            team=team,
-            model_family="llama-3",
-            parameter_count=8_000_000_000,
-            precision="bf16",
-            accelerator_type="A100-80GB",
-            accelerator_count=1 + index % 4,
-            provider="aws",
-            region="us-east-1",
-        )
+    source.setup()
     user = User.objects.create(username="bench-sre", role="sre")
     _, secret = api_token_issue(user=user, scopes=["ingest:telemetry"])
     connections.close_all()
@@ -176,9 +242,9 @@ def _rss_mb(pid: int) -> float:
     return 0.0
 
 
-def _bodies(batches: list[tuple[int, int]], base: datetime) -> object:
+def _bodies(batches: list[tuple[int, int]], source: SyntheticEvents | DemoEvents) -> object:
     for start, count in batches:
-        yield json.dumps(generate_events(start, count, start, base)).encode()
+        yield source.body(start, count)
 
 
 _TICKS = os.sysconf("SC_CLK_TCK")
@@ -260,7 +326,7 @@ def _client(
     port: int,
     secret: str,
     batches: list[tuple[int, int]],
-    base: datetime,
+    source: SyntheticEvents | DemoEvents,
     queue: object,
     barrier: object,
     pregenerate: bool,
@@ -271,7 +337,7 @@ def _client(
     does not compete with the server for the CPU during the timed run."""
     latencies, accepted, duplicates = [], 0, 0
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {secret}"}
-    bodies = list(_bodies(batches, base)) if pregenerate else _bodies(batches, base)
+    bodies = list(_bodies(batches, source)) if pregenerate else _bodies(batches, source)
     barrier.wait()
     for body in bodies:
         began = time.perf_counter()
@@ -291,16 +357,21 @@ def _client(
     queue.put((latencies, accepted, duplicates))
 
 
-def _copy_text(events: list[dict]) -> bytes:
-    """The events as COPY text rows of telemetry_event, with the columns the API would store."""
+def _copy_text(events: list[dict], endpoints: dict[str, tuple[int, str, int]]) -> bytes:
+    """The events as COPY text rows of telemetry_event, with the columns the API would store
+    (``endpoints``: name -> (id, accelerator type, accelerator count))."""
     out = io.StringIO()
     for e in events:
-        endpoint_id = ENDPOINTS.index(e["endpoint"]) + 1
-        gpu_ms = round(e["latency_ms"] * (1 + (endpoint_id - 1) % 4) / e["batch_size"], 3)
+        endpoint_id, accelerator, count = endpoints[e["endpoint"]]
+        measured = e["attributes"].get("gpu_ms")
+        gpu_ms = round(
+            measured if measured is not None else e["latency_ms"] * count / e["batch_size"], 3
+        )
         fields = [
             e["ts"], str(endpoint_id), "copy-" + e["request_id"], e["model"], e["model_version"],
-            str(e["input_tokens"]), str(e["output_tokens"]), "0", str(e["latency_ms"]),
-            str(e["ttft_ms"]), "\\N", "A100-80GB", e["resource_id"], e["lane"], e["customer"],
+            str(e["input_tokens"]), str(e["output_tokens"]), str(e.get("cached_input_tokens", 0)),
+            str(e["latency_ms"]), str(e["ttft_ms"]), str(e.get("queue_ms", "\\N")),
+            e.get("accelerator") or accelerator, e["resource_id"], e["lane"], e["customer"],
             e["status"], "t" if e["cache_hit"] else "f", e.get("prompt_hash", "\\N"), "f",
             str(e["batch_size"]), str(gpu_ms), json.dumps(e["attributes"]),
         ]  # fmt: skip
@@ -308,10 +379,10 @@ def _copy_text(events: list[dict]) -> bytes:
     return out.getvalue().encode()
 
 
-def _raw_copy(bench_url: str, batches: list[tuple[int, int]], base: datetime) -> float:
+def _raw_copy(
+    bench_url: str, batches: list[tuple[int, int]], source: SyntheticEvents | DemoEvents
+) -> float:
     """Render the same events as COPY text into a temporary file, then time only the COPY."""
-    import tempfile
-
     import psycopg
 
     columns = (
@@ -320,9 +391,16 @@ def _raw_copy(bench_url: str, batches: list[tuple[int, int]], base: datetime) ->
         "customer, status, is_cache_hit, prompt_hash, is_duplicate_prompt, batch_size, gpu_ms, "
         "attributes"
     )
+    with psycopg.connect(bench_url) as conn:
+        endpoints = {
+            name: (pk, accelerator, count)
+            for name, pk, accelerator, count in conn.execute(
+                "SELECT name, id, accelerator_type, accelerator_count FROM catalog_modelendpoint"
+            )
+        }
     with tempfile.TemporaryFile() as spool:
         for start, count in batches:
-            spool.write(_copy_text(generate_events(start, count, start, base)))
+            spool.write(_copy_text(source.events(start, count), endpoints))
         spool.seek(0)
         with psycopg.connect(bench_url) as conn, conn.cursor() as cur:
             began = time.perf_counter()
@@ -367,6 +445,15 @@ def main() -> None:
         default=1_000_000,
         help="build request bodies before the timed run up to this many events (memory)",
     )
+    parser.add_argument(
+        "--source",
+        choices=["demo", "synthetic"],
+        default="demo",
+        help="demo: the demo generator's events (generate_demo); synthetic: a live fleet of "
+        "8 endpoints over the last two hours (generate_events)",
+    )
+    parser.add_argument("--demo-days", type=int, default=28)
+    parser.add_argument("--demo-seed", type=int, default=7)
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
 
@@ -384,7 +471,26 @@ def main() -> None:
         LOG_LEVEL="WARNING",
     )
     os.environ.update(env)
-    secret = _setup_django_fixtures()
+    import django
+
+    django.setup()
+    base = datetime.now(tz=UTC).replace(microsecond=0)
+    with tempfile.TemporaryDirectory() as demo_dir:
+        if args.source == "demo":
+            source = DemoEvents(Path(demo_dir), args.events, args.demo_days, args.demo_seed)
+        else:
+            source = SyntheticEvents(base)
+        report = _run(args, source, env, bench_url)
+    if not args.keep_db:
+        _drop_database(admin_url, name)
+    print(json.dumps(report, indent=2))
+
+
+def _run(
+    args: argparse.Namespace, source: SyntheticEvents | DemoEvents, env: dict, bench_url: str
+) -> dict:
+    """Serve, send, wait for the rollups, check, then the raw COPY; returns the report."""
+    secret = _setup_django_fixtures(source)
 
     port = _free_port()
     gunicorn = subprocess.Popen(
@@ -404,7 +510,6 @@ def main() -> None:
     stop = threading.Event()
     try:
         _wait_ready(port)
-        base = datetime.now(tz=UTC).replace(microsecond=0)
         batches = [
             (start, min(args.batch, args.events - start))
             for start in range(0, args.events, args.batch)
@@ -429,7 +534,15 @@ def main() -> None:
         clients = [
             multiprocessing.Process(
                 target=_client,
-                args=(port, secret, batches[i :: args.clients], base, queue, barrier, pregenerate),
+                args=(
+                    port,
+                    secret,
+                    batches[i :: args.clients],
+                    source,
+                    queue,
+                    barrier,
+                    pregenerate,
+                ),
             )
             for i in range(args.clients)
         ]
@@ -464,16 +577,15 @@ def main() -> None:
     latencies = [lat for lats, _, _ in results for lat in lats]
     accepted = sum(a for _, a, _ in results)
     check = _check(bench_url, args.events)
-    copy_seconds = _raw_copy(bench_url, batches, base)
-    if not args.keep_db:
-        _drop_database(admin_url, name)
+    copy_seconds = _raw_copy(bench_url, batches, source)
 
     api_rate = accepted / elapsed
     copy_rate = args.events / copy_seconds
     rss = [mb for _, mb in samples if mb > 0]
     third = max(1, len(rss) // 3)
-    report = {
+    return {
         "date": datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "source": args.source,
         "events": args.events,
         "batch": args.batch,
         "clients": args.clients,
@@ -503,7 +615,6 @@ def main() -> None:
         "worker_rss_mb_last_third_avg": round(statistics.mean(rss[-third:]), 1) if rss else None,
         "worker_rss_mb_max": round(max(rss), 1) if rss else None,
     }
-    print(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":

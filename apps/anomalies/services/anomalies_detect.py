@@ -359,7 +359,6 @@ def _resolve(anomaly: Anomaly, *, now: datetime, summary: DetectSummary) -> None
     alerts_enqueue(anomaly=anomaly, event="resolved")
 
 
-@transaction.atomic
 def anomalies_detect(
     *,
     granularity: str,
@@ -372,7 +371,21 @@ def anomalies_detect(
 
     History before ``start`` (35 days hourly, 70 days daily) feeds the baseline only.
     """
-    telemetry_rollups_apply()  # judge every committed event, none still pending
+    # Every committed telemetry event counts; applied in its own transaction first, so the
+    # rollup lock is not held while judging.
+    telemetry_rollups_apply()
+    return _detect(granularity=granularity, start=start, end=end, now=now, currency=currency)
+
+
+@transaction.atomic
+def _detect(
+    *,
+    granularity: str,
+    start: datetime,
+    end: datetime,
+    now: datetime | None = None,
+    currency: str = "USD",
+) -> DetectSummary:
     now = now or timezone.now()
     summary = DetectSummary(granularity=granularity)
     data = series_load(granularity=granularity, start=start - LOOKBACK[granularity], end=end)

@@ -123,3 +123,18 @@ def test_each_committed_ingest_queues_an_apply_that_a_worker_runs(
     assert rollup_totals()["requests"] == 12
     assert raw_totals() == rollup_totals()
     assert cache.get(APPLY_QUEUED_KEY) is None  # the last task cleared it when it started
+
+
+@pytest.mark.django_db
+def test_allocation_and_anomaly_detection_apply_pending_batches_first(endpoint_a):
+    from apps.anomalies.services.anomalies_detect import anomalies_detect
+    from apps.attribution.services.period_allocate import period_allocate
+
+    store([event(endpoint_a.name)])
+    period_allocate(period_start=recent_ts().date().replace(day=1), triggered_by="test")
+    assert pending_events() == (0, None)
+    assert rollup_totals()["requests"] == 1
+    store([event(endpoint_a.name)])
+    anomalies_detect(granularity="hour", start=recent_ts(3), end=recent_ts(-1))
+    assert pending_events() == (0, None)
+    assert rollup_totals()["requests"] == 2
