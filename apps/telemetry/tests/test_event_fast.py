@@ -16,7 +16,12 @@ from apps.telemetry.parsers.event_fast import (
     struct_row_fast,
 )
 from apps.telemetry.parsers.events import Window, event_validate, is_utf8_encodable
-from apps.telemetry.services.event_ingest import telemetry_events_ingest
+from apps.telemetry.rollup_delta import milli_to_decimal
+from apps.telemetry.services.event_ingest import (
+    GPU_MILLI_LIMIT,
+    MS_PER_MILLI,
+    telemetry_events_ingest,
+)
 from apps.telemetry.tests.factories import event
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
@@ -246,3 +251,8 @@ def test_attributes_text_refuses_nan_and_infinity_and_keeps_lone_surrogates():
     assert attributes_text({"x": [float("-inf")]}) is None
     assert attributes_text({"x": None}) == '{"x":null}'
     assert attributes_text({"k": "\udc00"}) == '{"k":"\udc00"}'  # the caller refuses it
+
+
+@given(milli=st.integers(min_value=0, max_value=GPU_MILLI_LIMIT - 1))
+def test_staged_gpu_ms_is_milli_to_decimal_digit_for_digit(milli):
+    assert (MS_PER_MILLI * milli).as_tuple() == milli_to_decimal(milli).as_tuple()
