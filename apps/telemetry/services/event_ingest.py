@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 from apps.telemetry.parsers.event_fast import (
     EventStruct,
@@ -12,6 +13,7 @@ from apps.telemetry.parsers.event_fast import (
 )
 from apps.telemetry.parsers.events import (
     ROW_ACCELERATOR,
+    ROW_ATTRIBUTES,
     ROW_BATCH_SIZE,
     ROW_ENDPOINT,
     ROW_LATENCY,
@@ -20,7 +22,7 @@ from apps.telemetry.parsers.events import (
     Window,
     event_validate,
 )
-from apps.telemetry.rollup_delta import gpu_milli_ms, milli_to_decimal
+from apps.telemetry.rollup_delta import gpu_milli_ms
 from apps.telemetry.selectors import endpoint_targets
 from apps.telemetry.services.event_store import events_store
 from apps.telemetry.services.partitions import oldest_kept_day, telemetry_partitions_ensure
@@ -30,6 +32,9 @@ FUTURE_TOLERANCE = timedelta(days=1)
 # telemetry_event.gpu_ms is numeric(20, 3): below 10^17 ms, i.e. 10^20 thousandths.
 GPU_MILLI_LIMIT = 10**20
 GPU_MS_TOO_LARGE = "gpu_ms must be less than 100000000000000000"
+# Thousandths to milliseconds: the product of an exact integer below GPU_MILLI_LIMIT has
+# exponent -3, the Decimal rollup_delta.milli_to_decimal gives, at a third of its cost.
+MS_PER_MILLI = Decimal("0.001")
 
 
 @dataclass
@@ -77,17 +82,20 @@ def telemetry_events_ingest(
     for index, event in enumerate(events):
         if type(event) is EventStruct:
             row = struct_row_fast(event, window)
-            if row is None:
-                event = struct_as_dict(event)  # noqa: PLW2901 - the validator reads dicts
+            if row is not None:
+                valid.append((index, event.attributes, row))
+                continue
+            event = struct_as_dict(event)  # noqa: PLW2901 - the validator reads dicts
         else:
             row = event_row_fast(event, window)
-        if row is None:
-            row, errors = event_validate(event, window)
-            if errors:
-                result.rejected.extend(Rejection(index, f, e) for f, e in errors)
+            if row is not None:
+                valid.append((index, event.get("attributes"), row))
                 continue
-        attributes = event.attributes if type(event) is EventStruct else event.get("attributes")
-        valid.append((index, attributes, row))
+        row, errors = event_validate(event, window)
+        if errors:
+            result.rejected.extend(Rejection(index, f, e) for f, e in errors)
+            continue
+        valid.append((index, event.get("attributes"), row))
     targets = endpoint_targets(names={row[ROW_ENDPOINT] for _, _, row in valid})
     staged: list[list] = []
     seen: set[tuple[int, str]] = set()
@@ -118,18 +126,15 @@ def telemetry_events_ingest(
             result.duplicates += 1
             continue
         seen.add(key)
-        # A raw row of telemetry_event, less is_duplicate_prompt (event_store appends it).
-        staged.append(
-            [
-                row[0],
-                endpoint_id,
-                *row[2:ROW_ACCELERATOR],
-                row[ROW_ACCELERATOR] or accelerator_type,
-                *row[ROW_ACCELERATOR + 1 : -1],
-                milli_to_decimal(gpu_milli),
-                row[-1],
-            ]
-        )
+        # A raw row of telemetry_event, less is_duplicate_prompt (event_store appends it):
+        # the row with the endpoint's id for its name, the catalog's accelerator where the
+        # event named none, and gpu_ms before attributes.
+        stage = list(row)
+        stage[ROW_ENDPOINT] = endpoint_id
+        if stage[ROW_ACCELERATOR] is None:
+            stage[ROW_ACCELERATOR] = accelerator_type
+        stage.insert(ROW_ATTRIBUTES, MS_PER_MILLI * gpu_milli)
+        staged.append(stage)
     result.rejected.sort(key=lambda r: r.index)
     if staged:
         telemetry_partitions_ensure(days={row[0].date() for row in staged})

@@ -3,18 +3,25 @@
 import json
 from datetime import UTC, datetime, timedelta
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apps.telemetry.parsers.event_fast import (
+    attributes_text,
     decode_events_typed,
     event_row_fast,
     struct_as_dict,
     struct_row_fast,
 )
-from apps.telemetry.parsers.events import Window, event_validate
-from apps.telemetry.services.event_ingest import telemetry_events_ingest
+from apps.telemetry.parsers.events import Window, event_validate, is_utf8_encodable
+from apps.telemetry.rollup_delta import milli_to_decimal
+from apps.telemetry.services.event_ingest import (
+    GPU_MILLI_LIMIT,
+    MS_PER_MILLI,
+    telemetry_events_ingest,
+)
 from apps.telemetry.tests.factories import event
 
 NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)
@@ -55,6 +62,9 @@ ODD_LIST = [
             "9999-12-31T23:59:59-01:00",
             [1], ["batch"], {}, {"k": [1, 2]}, {"big": "x" * 9000},
             {"nul": "\x00"}, {"gpu_ms": -1}, {"x": float("nan")}, {"x": [float("inf")]},
+            {"gpu_ms": 1e-05}, {"x": 1e16}, {"x": [0.0001, 1.5e-7]}, {"x": None},
+            {"x": "null", "y": "1e5"}, {"k\u2028": "\x1f\x7f\"\\é😀"},
+            {"x": 10**30}, {"x": -0.0},
 ]  # fmt: skip
 ODD_VALUES = st.one_of(st.sampled_from(ODD_LIST), st.integers(), st.floats(), st.text(max_size=4))
 
@@ -182,3 +192,67 @@ def test_each_kind_of_bad_field_is_rejected_by_index_field_and_error(
     )
     assert result.accepted == 1
     assert [r.as_dict() for r in result.rejected] == [{"index": 1, "field": field, "error": error}]
+
+
+def _stdlib_attributes_text(attributes: dict) -> str | None:
+    """What the validator stores for ``attributes``, or None where it refuses them."""
+    try:
+        return json.dumps(attributes, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        return None
+
+
+JSON_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(),  # NaN and Infinity included: the dict path can hold them
+    st.floats(min_value=-1e-3, max_value=1e-3),
+    st.sampled_from([1e16, 1e-05, 0.0001, 1.5e-7, 1e22, 5e-324, -0.0, 123456789012345678.0]),
+    st.text(),
+    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x7F), max_size=6),
+    st.sampled_from(["null", "1e5", "x\ud800", "\udc00", "0.00001", "\x00"]),
+)
+JSON_VALUES = st.recursive(
+    JSON_SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(attributes=st.dictionaries(st.text(max_size=6), JSON_VALUES, max_size=5))
+def test_attributes_text_is_the_validators_json_text(attributes):
+    assert attributes_text(attributes) == _stdlib_attributes_text(attributes)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(attributes=st.dictionaries(st.text(max_size=6), JSON_VALUES, max_size=5))
+def test_attributes_text_of_msgspec_decoded_attributes_is_the_validators(attributes):
+    text = _stdlib_attributes_text(attributes)
+    if text is None or not is_utf8_encodable(text):
+        return  # no JSON body holds it (the typed decoder refuses lone surrogates)
+    decoded = msgspec.json.decode(text.encode())
+    assert attributes_text(decoded) == _stdlib_attributes_text(decoded)
+
+
+@pytest.mark.parametrize(
+    "number", [1e16, 1.5e16, 1e-05, 1.5e-05, 0.0001, 1e-07, 1e22, 1.7976931348623157e308, 5e-324]
+)
+def test_attributes_text_writes_floats_as_python_repr(number):
+    assert attributes_text({"x": number, "y": [number]}) == f'{{"x":{number!r},"y":[{number!r}]}}'
+
+
+def test_attributes_text_refuses_nan_and_infinity_and_keeps_lone_surrogates():
+    assert attributes_text({"x": float("nan")}) is None
+    assert attributes_text({"x": [float("-inf")]}) is None
+    assert attributes_text({"x": None}) == '{"x":null}'
+    assert attributes_text({"k": "\udc00"}) == '{"k":"\udc00"}'  # the caller refuses it
+
+
+@given(milli=st.integers(min_value=0, max_value=GPU_MILLI_LIMIT - 1))
+def test_staged_gpu_ms_is_milli_to_decimal_digit_for_digit(milli):
+    assert (MS_PER_MILLI * milli).as_tuple() == milli_to_decimal(milli).as_tuple()
