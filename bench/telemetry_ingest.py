@@ -469,6 +469,9 @@ def main() -> None:
         DEBUG="0",
         DJANGO_SETTINGS_MODULE="costgov.settings",
         LOG_LEVEL="WARNING",
+        # Own cache keys: a rollup-apply flag left by an earlier run (whose queued task the
+        # worker's --purge drops) must not stop this run's ingests from queueing applies.
+        CACHE_KEY_PREFIX=f"bench-{os.getpid()}",
     )
     os.environ.update(env)
     import django

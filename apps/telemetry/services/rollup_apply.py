@@ -27,9 +27,11 @@ logger = logging.getLogger(__name__)
 ROLLUP_LOCK_ID = 7_310_002
 APPLY_TASK = "telemetry.rollups_apply"
 # Set while an apply task is queued and not yet started: ingests that commit meanwhile are
-# covered by it. The expiry only matters if a queued task is lost (beat catches up anyway).
+# covered by it. If a queued task is lost (a worker stopped and its queue purged), ingest
+# queues a new one once the flag expires; a task that is only late makes the next one find
+# less to do, so a short expiry costs at most an idle apply.
 APPLY_QUEUED_KEY = "telemetry:rollups-apply-queued"
-APPLY_QUEUED_TTL_S = 60
+APPLY_QUEUED_MIN_TTL_S = 10
 # Batches per apply transaction (~1,000 events each): bounds one transaction's work.
 BATCHES_PER_APPLY = 500
 
@@ -45,10 +47,9 @@ def telemetry_rollups_apply_soon() -> None:
     adds them.
     """
     try:
-        if cache.add(APPLY_QUEUED_KEY, "1", timeout=APPLY_QUEUED_TTL_S):
-            current_app.send_task(
-                APPLY_TASK, countdown=settings.TELEMETRY_ROLLUP_APPLY_DELAY_MS / 1000
-            )
+        delay_s = settings.TELEMETRY_ROLLUP_APPLY_DELAY_MS / 1000
+        if cache.add(APPLY_QUEUED_KEY, "1", timeout=max(APPLY_QUEUED_MIN_TTL_S, 5 * delay_s)):
+            current_app.send_task(APPLY_TASK, countdown=delay_s)
     except Exception:  # noqa: BLE001 - the ingest has committed; never fail its response
         logger.exception("could not queue a telemetry rollup apply")
 
