@@ -617,6 +617,12 @@ def _run(
         "worker_rss_mb_first_third_avg": round(statistics.mean(rss[:third]), 1) if rss else None,
         "worker_rss_mb_last_third_avg": round(statistics.mean(rss[-third:]), 1) if rss else None,
         "worker_rss_mb_max": round(max(rss), 1) if rss else None,
+        # At the end of each tenth of the run: a rise that levels off is warm-up, not a leak.
+        "worker_rss_mb_by_tenth": [
+            round(rss[min(len(rss) - 1, (i * len(rss)) // 10 - 1)], 1) for i in range(1, 11)
+        ]
+        if rss
+        else None,
     }
 
 

@@ -2,6 +2,7 @@
 tagged with a pending ingest batch, in one transaction; the rollups take the batch after
 commit (``rollup_apply``)."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
 import psycopg
@@ -117,20 +118,49 @@ def _claim_keys(cur: psycopg.Cursor, staged: list[list]) -> list[list]:
     return [row for row in staged if (row[S_ENDPOINT], row[S_REQUEST_ID]) in new]
 
 
+class _CommittedSightings:
+    """(endpoint id, UTC day, prompt hash) sightings this process knows are committed.
+
+    A committed sighting is never removed while its day can still take events (retention
+    deletes a day's sightings only once the day is outside the accepted window), so an event
+    whose key is here is a duplicate prompt without asking PostgreSQL. Keys are added only
+    after the transaction that stored or met them commits. Bounded: emptied when full.
+    """
+
+    LIMIT = 100_000
+
+    def __init__(self) -> None:
+        self.keys: set[tuple] = set()
+
+    def remember(self, keys: Iterable[tuple]) -> None:
+        if len(self.keys) >= self.LIMIT:
+            self.keys.clear()
+        self.keys.update(keys)
+
+
+_SIGHTINGS = _CommittedSightings()
+
+
 def _flag_prompts(cur: psycopg.Cursor, fresh: list[list]) -> None:
     """Append is_duplicate_prompt to each row of ``fresh``, making it a raw row.
 
     A prompt is a duplicate unless its event is the first of the batch with that hash on
     that endpoint and UTC day, and no earlier batch saw the hash there that day.
     """
+    known = _SIGHTINGS.keys
     first: dict[tuple, int] = {}
     for position, row in enumerate(fresh):
         prompt_hash = row[S_PROMPT_HASH]
         if prompt_hash is not None:
             key = (row[S_ENDPOINT], row[S_TS].date(), prompt_hash)
-            first.setdefault(key, position)
+            if key not in known:
+                first.setdefault(key, position)
     unseen: set[int] = set()
     if first:
+        # After commit every key asked about is a committed sighting (ours, or one that an
+        # earlier or concurrent batch committed: ON CONFLICT waits for it).
+        keys = list(first)
+        transaction.on_commit(lambda: _SIGHTINGS.remember(keys))
         with cur.copy(_COPY_PROMPTS) as copy:
             copy.set_types(("int8", "date", "text"))
             for key in first:

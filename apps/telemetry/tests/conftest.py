@@ -1,7 +1,8 @@
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from rest_framework.test import APIClient
 
 from apps.accounts.models import Team, User
@@ -35,3 +36,11 @@ def _fresh_rate_limit_counters() -> None:
     """Rate-limit counters live in Redis, outside the test transaction; token ids restart in
     each new test database, so a counter left by an earlier run must not leak in."""
     cache.clear()
+
+
+@pytest.fixture
+def clean_raw_events() -> Iterator[None]:
+    """Transactional tests commit raw rows, which Django's flush does not know about."""
+    yield
+    with connection.cursor() as cur:
+        cur.execute("TRUNCATE telemetry_event")

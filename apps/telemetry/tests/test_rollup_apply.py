@@ -6,7 +6,6 @@ import time
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
-from django.db import connection
 from django.utils import timezone
 
 from apps.telemetry.models import TelemetryPendingBatch, TelemetryRollupHourly
@@ -93,14 +92,6 @@ def test_usage_api_counts_events_committed_before_the_request(
     )
     assert usage.status_code == 200, usage.content
     assert sum(row["requests"] for row in usage.json()["results"]) == 3
-
-
-@pytest.fixture
-def clean_raw_events():
-    """Transactional tests commit raw rows, which Django's flush does not know about."""
-    yield
-    with connection.cursor() as cur:
-        cur.execute("TRUNCATE telemetry_event")
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -16,6 +16,7 @@ from apps.common.sql import load_sql
 from apps.telemetry.histogram import BUCKET_COUNT, LATENCY_BUCKET_BOUNDS_MS, latency_bucket
 from apps.telemetry.models import TelemetryRollupHourly
 from apps.telemetry.selectors import raw_totals, rollup_totals
+from apps.telemetry.services import event_store
 from apps.telemetry.services.event_ingest import telemetry_events_ingest
 from apps.telemetry.services.rollup_apply import pending_events, telemetry_rollups_apply
 from apps.telemetry.services.rollup_rebuild import rollup_rebuild
@@ -101,6 +102,30 @@ def test_repeated_prompt_hash_on_same_day_counts_as_duplicate_prompt(endpoint_a)
 
 
 @pytest.mark.django_db
+def test_a_sighting_in_a_rolled_back_batch_is_not_remembered(endpoint_a):
+    def ingest_then_fail() -> None:
+        with transaction.atomic():
+            ingest([event(endpoint_a.name, prompt_hash="p-rolled-back")])
+            raise RuntimeError  # the batch, and its sighting, roll back
+
+    with pytest.raises(RuntimeError):
+        ingest_then_fail()
+    assert not any(key[2] == "p-rolled-back" for key in event_store._SIGHTINGS.keys)
+    ingest([event(endpoint_a.name, prompt_hash="p-rolled-back")])
+    assert TelemetryRollupHourly.objects.get().duplicate_prompts == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_sightings_are_remembered_and_still_flag_duplicates(endpoint_a, clean_raw_events):
+    ingest([event(endpoint_a.name, prompt_hash="p-kept"), event(endpoint_a.name)])
+    day = recent_ts().date()
+    assert (endpoint_a.id, day, "p-kept") in event_store._SIGHTINGS.keys
+    ingest([event(endpoint_a.name, prompt_hash="p-kept"), event(endpoint_a.name, prompt_hash="p2")])
+    assert TelemetryRollupHourly.objects.get().duplicate_prompts == 1
+    assert raw_totals() == rollup_totals()
+
+
+@pytest.mark.django_db
 def test_late_and_duplicate_events_keep_rollups_equal_to_a_rebuild(endpoint_a, endpoint_b):
     first = [event(endpoint_a.name, latency_ms=5 * i, status="error" if i % 7 == 0 else "ok")
              for i in range(40)]  # fmt: skip
@@ -139,14 +164,6 @@ def test_rebuild_before_the_retention_window_is_refused(endpoint_a):
             start=recent_ts(24 * 10), end=recent_ts(0), now=timezone.now(), retention_days=5
         )
     assert TelemetryRollupHourly.objects.get().requests == 1
-
-
-@pytest.fixture
-def clean_raw_events():
-    """Transactional tests commit raw rows, which Django's flush does not know about."""
-    yield
-    with connection.cursor() as cur:
-        cur.execute("TRUNCATE telemetry_event")
 
 
 @pytest.mark.django_db(transaction=True)
