@@ -224,6 +224,15 @@ def _wait_ready(port: int, timeout: float = 60) -> None:
     raise SystemExit("gunicorn did not become ready")
 
 
+def _wait_worker(app: object, timeout: float = 60) -> None:
+    """Until the Celery worker answers a ping (it consumes the queue from then on)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if app.control.ping(timeout=0.5):
+            return
+    raise SystemExit("the Celery worker did not become ready")
+
+
 def _worker_pids(master_pid: int) -> list[int]:
     children = Path(f"/proc/{master_pid}/task/{master_pid}/children")
     try:
@@ -502,10 +511,13 @@ def _run(
          "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
+    from costgov.celery import app
+
+    app.control.purge()  # tasks left by other runs on this broker
     celery = subprocess.Popen(
         [str(Path(sys.executable).parent / "celery"), "-A", "costgov", "worker", "--pool",
          "solo", "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip",
-         "--without-mingle", "--purge"],
+         "--without-mingle"],
         cwd=ROOT, env=env,
     )  # fmt: skip
     samples: list[tuple[float, float]] = []
@@ -513,6 +525,7 @@ def _run(
     stop = threading.Event()
     try:
         _wait_ready(port)
+        _wait_worker(app)
         batches = [
             (start, min(args.batch, args.events - start))
             for start in range(0, args.events, args.batch)
@@ -558,8 +571,8 @@ def _run(
         results = [queue.get() for _ in clients]
         sent = time.perf_counter() - began
         while meter.backlog()[0]:
-            if time.perf_counter() - began > sent + 600:
-                raise SystemExit("rollups did not catch up within 600 s")
+            if time.perf_counter() - began > sent + 120:
+                raise SystemExit(f"rollups did not catch up within 120 s: {meter.backlog()}")
             time.sleep(0.02)
         elapsed = time.perf_counter() - began
         machine_busy = _machine_busy_seconds() - machine_began
