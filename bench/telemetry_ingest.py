@@ -224,11 +224,15 @@ def _wait_ready(port: int, timeout: float = 60) -> None:
     raise SystemExit("gunicorn did not become ready")
 
 
-def _wait_worker(app: object, timeout: float = 60) -> None:
+def _wait_worker(celery_command: list[str], env: dict, timeout: float = 60) -> None:
     """Until the Celery worker answers a ping (it consumes the queue from then on)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if app.control.ping(timeout=0.5):
+        ping = subprocess.run(
+            [*celery_command, "inspect", "ping", "--timeout", "1"],
+            cwd=ROOT, env=env, capture_output=True, check=False,
+        )  # fmt: skip
+        if ping.returncode == 0:
             return
     raise SystemExit("the Celery worker did not become ready")
 
@@ -511,11 +515,13 @@ def _run(
          "--log-level", "warning"],
         cwd=ROOT, env=env,
     )  # fmt: skip
-    from costgov.celery import app
-
-    app.control.purge()  # tasks left by other runs on this broker
+    # Through the celery command, not the app: a broker connection opened here would be
+    # inherited by the forked clients, and kombu's after-fork cleanup blocks on it.
+    celery_command = [str(Path(sys.executable).parent / "celery"), "-A", "costgov"]
+    subprocess.run([*celery_command, "purge", "-f"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)  # fmt: skip  # tasks left by other runs on this broker
     celery = subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "costgov", "worker", "--pool",
+        [*celery_command, "worker", "--pool",
          "solo", "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip",
          "--without-mingle"],
         cwd=ROOT, env=env,
@@ -525,7 +531,7 @@ def _run(
     stop = threading.Event()
     try:
         _wait_ready(port)
-        _wait_worker(app)
+        _wait_worker(celery_command, env)
         batches = [
             (start, min(args.batch, args.events - start))
             for start in range(0, args.events, args.batch)
