@@ -65,9 +65,10 @@ def telemetry_events_ingest(
 
     Guarantees: each ``(endpoint, request_id)`` is stored at most once, ever (re-sent events
     and repeats inside the batch count as duplicates); an event is accepted only for an
-    endpoint of ``team_ids`` (None: any team); hourly rollups grow by exactly the stored
-    events, in the same transaction. Partitions for new days are created first, in their own
-    transaction (see ``telemetry_partitions_ensure``).
+    endpoint of ``team_ids`` (None: any team); the stored events form one pending batch
+    that a rollup apply adds to the hourly rollups exactly once (``rollup_apply``).
+    Partitions for new days are created first, in their own transaction (see
+    ``telemetry_partitions_ensure``).
     """
     window = Window(
         oldest=datetime.combine(
