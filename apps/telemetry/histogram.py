@@ -3,8 +3,8 @@
 Bucket 0 holds [0, 1) ms, bucket i holds [BOUNDS[i-1], BOUNDS[i]) ms, the last bucket holds
 everything from 300 s up. The bounds step by about 1.5x, so an estimated percentile is within
 one bucket (at most ~50 % relative, usually far less after interpolation) of the true value.
-The same bounds are written into the ``telemetry_latency_histogram`` SQL aggregate
-(migration 0001); a test keeps the two equal.
+The same bounds are written into the ``width_bucket`` call of
+``sql/add_events_to_rollups.sql``, which fills the rollups; a test keeps the two equal.
 """
 
 from bisect import bisect_right
