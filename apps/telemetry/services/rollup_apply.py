@@ -100,15 +100,39 @@ def pending_batches_add(cur: object, *, upto: int, limit: int) -> tuple[int, int
         return 0, 0
     first_day = min(row[1] for row in taken)
     last_day = max(row[2] for row in taken)
-    cur.execute(
-        load_sql("telemetry", "add_events_to_rollups"),
-        {
-            "start": datetime.combine(first_day, time.min, tzinfo=UTC),
-            "end": datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=UTC),
-            "batches": sorted(row[0] for row in taken),
-        },
+    events_to_rollups_add(
+        cur,
+        start=datetime.combine(first_day, time.min, tzinfo=UTC),
+        end=datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=UTC),
+        batches=sorted(row[0] for row in taken),
     )
     return len(taken), sum(row[3] for row in taken)
+
+
+# Planner settings for add_events_to_rollups.sql, for that statement only. The newest rows of
+# a day partition are past its statistics, so the planner expects a few hundred events where
+# an apply reads tens of thousands, and sorts them all on the seven rollup keys to group them;
+# grouping by hash and sorting only the groups is ~1.4x faster (measured on the benchmark's
+# events). With sorting priced out the plan's cost estimate is inflated, so JIT compilation,
+# which that estimate would switch on (~0.2 s to compile), is off as well.
+_PLAN_FOR_ADD = "SET LOCAL enable_sort = off; SET LOCAL jit = off"
+_PLAN_RESET = "SET LOCAL enable_sort TO DEFAULT; SET LOCAL jit TO DEFAULT"
+
+
+def events_to_rollups_add(
+    cur: object, *, start: datetime, end: datetime, batches: list[int] | None
+) -> int:
+    """Add the raw events in [start, end) of ``batches`` (None: every event) to the rollups,
+    in the caller's transaction and advisory lock; returns the rollup rows written."""
+    cur.execute(_PLAN_FOR_ADD)
+    cur.execute(
+        load_sql("telemetry", "add_events_to_rollups"),
+        {"start": start, "end": end, "batches": batches},
+    )
+    written = cur.rowcount
+    # After an error there is nothing to reset: SET LOCAL ends with the (sub)transaction.
+    cur.execute(_PLAN_RESET)
+    return written
 
 
 def pending_events() -> tuple[int, datetime | None]:

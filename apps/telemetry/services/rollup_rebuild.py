@@ -8,7 +8,11 @@ from apps.common.clock import day_start
 from apps.common.errors import ValidationFailed
 from apps.common.sql import load_sql
 from apps.telemetry.services.partitions import oldest_kept_day
-from apps.telemetry.services.rollup_apply import ROLLUP_LOCK_ID, pending_batches_add
+from apps.telemetry.services.rollup_apply import (
+    ROLLUP_LOCK_ID,
+    events_to_rollups_add,
+    pending_batches_add,
+)
 
 
 def hour_floor(value: datetime) -> datetime:
@@ -46,5 +50,4 @@ def rollup_rebuild(*, start: datetime, end: datetime, now: datetime, retention_d
         if upto is not None:
             pending_batches_add(cur, upto=upto, limit=upto)
         cur.execute(load_sql("telemetry", "delete_rollups"), params)
-        cur.execute(load_sql("telemetry", "add_events_to_rollups"), params)
-        return cur.rowcount
+        return events_to_rollups_add(cur, **params)

@@ -6,8 +6,10 @@
 -- branch of the batch test that does not apply (index scan on ingest_batch, or none).
 -- Idempotency: none by itself. Callers hold the rollup advisory lock and either delete the
 -- batches' pending rows in the same transaction (rollup_apply) or delete the range's rollups
--- first (rollup_rebuild), so each raw row is counted once. Rows are locked in key order, so
--- an apply and a rebuild never deadlock.
+-- first (rollup_rebuild), so each raw row is counted once. That lock is held by every writer
+-- of rollups, so the upsert needs no row order to avoid deadlocks (and sorts nothing).
+-- Plan: run through rollup_apply.events_to_rollups_add, which has the events grouped by
+-- hashing, not by sorting them on seven keys (see there).
 INSERT INTO telemetry_telemetryrolluphourly AS r (
     hour, endpoint_id, model_version, lane, accelerator, resource_id, customer,
     requests, errors, timeouts, input_tokens, output_tokens, cached_input_tokens,
@@ -40,18 +42,18 @@ SELECT
     now()
 FROM (
     SELECT
-        date_trunc('hour', ts, 'UTC') AS hour, endpoint_id, model_version, lane, accelerator,
-        resource_id, customer, status, input_tokens, output_tokens, cached_input_tokens,
-        latency_ms, gpu_ms, is_cache_hit, is_duplicate_prompt,
-        width_bucket(latency_ms, '{1,2,3,5,7,10,15,20,30,50,70,100,150,200,300,500,700,1000,1500,2000,3000,5000,7000,10000,15000,20000,30000,50000,70000,100000,150000,200000,300000}'::bigint[]) AS b
+        -- The UTC hour: date_bin is arithmetic; date_trunc(..., 'UTC') looks the zone up per row.
+        date_bin('1 hour', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS hour, endpoint_id,
+        model_version, lane, accelerator, resource_id, customer, status, input_tokens,
+        output_tokens, cached_input_tokens, latency_ms, gpu_ms, is_cache_hit, is_duplicate_prompt,
+        -- float8 bounds: width_bucket compares those directly, other types through a function
+        -- call per step. Exact for every latency (integers far below 2^53).
+        width_bucket(latency_ms::float8, '{1,2,3,5,7,10,15,20,30,50,70,100,150,200,300,500,700,1000,1500,2000,3000,5000,7000,10000,15000,20000,30000,50000,70000,100000,150000,200000,300000}'::float8[]) AS b
     FROM telemetry_event
     WHERE ts >= %(start)s AND ts < %(end)s
       AND (%(batches)s::bigint[] IS NULL OR ingest_batch = ANY (%(batches)s::bigint[]))
 ) AS e
 GROUP BY hour, endpoint_id, model_version, lane, accelerator, resource_id, customer
--- Byte order ("C"): any one order avoids deadlocks, and this one sorts fastest.
-ORDER BY hour, endpoint_id, model_version COLLATE "C", lane COLLATE "C",
-    accelerator COLLATE "C", resource_id COLLATE "C", customer COLLATE "C"
 ON CONFLICT (hour, endpoint_id, model_version, lane, accelerator, resource_id, customer)
     DO UPDATE SET
         requests = r.requests + EXCLUDED.requests,

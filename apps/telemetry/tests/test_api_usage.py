@@ -102,10 +102,10 @@ def test_usage_query_count_does_not_grow_with_rows(
     client = client_for(owner_user)
     endpoints = [ModelEndpointFactory(team=team_a) for _ in range(3)]
     ingest([event(endpoints[0].name)])
-    # Rollup apply (newest batch id, savepoint, lock, take, add, release), then session + user
-    # + team ids + count + page.
-    with django_assert_num_queries(11):
+    # Rollup apply (newest batch id, savepoint, lock, take, plan settings, add, settings reset,
+    # release), then session + user + team ids + count + page.
+    with django_assert_num_queries(13):
         assert client.get(URL, query()).json()["count"] == 1
     ingest([event(e.name, customer=f"c{i}") for i, e in enumerate(endpoints * 10)])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         assert client.get(URL, query(group_by="endpoint,customer")).json()["count"] == 31

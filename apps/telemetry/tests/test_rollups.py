@@ -53,7 +53,9 @@ def rollup_rows():
 
 @pytest.mark.django_db
 def test_sql_histogram_buckets_match_python_bounds():
-    bounds = re.search(r"width_bucket\(latency_ms, '\{([0-9,]+)\}'::bigint\[\]\)", ROLLUP_SQL)
+    bounds = re.search(
+        r"width_bucket\(latency_ms::float8, '\{([0-9,]+)\}'::float8\[\]\)", ROLLUP_SQL
+    )
     assert tuple(int(b) for b in bounds.group(1).split(",")) == LATENCY_BUCKET_BOUNDS_MS
     assert ROLLUP_SQL.count("count(*) FILTER (WHERE b = ") == BUCKET_COUNT
     samples = [0, 1, 2, 4, 9, 10, 11, 999, 1000, 299_999, 300_000, 86_400_000]
@@ -61,7 +63,8 @@ def test_sql_histogram_buckets_match_python_bounds():
     with connection.cursor() as cur:
         for value in samples:
             cur.execute(
-                f"SELECT width_bucket(%s::bigint, '{{{bounds.group(1)}}}'::bigint[])", [value]
+                f"SELECT width_bucket(%s::bigint::float8, '{{{bounds.group(1)}}}'::float8[])",
+                [value],
             )
             assert cur.fetchone()[0] == latency_bucket(value), value
 
