@@ -120,6 +120,11 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 3600
 CELERY_TASK_SOFT_TIME_LIMIT = 3000
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers keep their database connections between tasks, as web workers do between requests
+# (CONN_MAX_AGE, health checks: costgov/celery.py). Celery's Django fixup otherwise opens a new
+# PostgreSQL connection for every task: a rollup apply each second paid a fresh backend, its
+# catalog caches cold. The fixup still closes them after this many tasks.
+CELERY_DB_REUSE_MAX = 1000
 # Every periodic task lives here (one place to see what runs when).
 CELERY_BEAT_SCHEDULE: dict = {
     # Ingest queues an apply after each commit; this catches up if one was lost.
