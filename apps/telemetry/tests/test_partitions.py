@@ -1,5 +1,6 @@
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
+import psycopg
 import pytest
 from django.db import connection
 from django.utils import timezone
@@ -7,7 +8,10 @@ from django.utils import timezone
 from apps.telemetry.models import TelemetryEventKey
 from apps.telemetry.selectors import rollup_totals
 from apps.telemetry.services.event_ingest import telemetry_events_ingest
-from apps.telemetry.services.partitions import telemetry_partitions_maintain
+from apps.telemetry.services.partitions import (
+    telemetry_partitions_ensure,
+    telemetry_partitions_maintain,
+)
 from apps.telemetry.tasks import telemetry_partitions_maintain_task
 from apps.telemetry.tests.factories import event, recent_ts
 
@@ -54,3 +58,35 @@ def test_maintenance_task_runs_with_settings(settings):
 def test_maintenance_task_is_scheduled(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "telemetry.partitions_maintain" in tasks
+
+
+def test_new_partition_is_attached_beside_writers_in_flight(endpoint_a):
+    """A backfill reaching a new day creates its partition while another transaction is
+    writing to telemetry_event (CREATE TABLE … PARTITION OF would wait for it, and hold every
+    later ingest behind it)."""
+    day = (timezone.now() - timedelta(days=3)).date()
+    name = f"telemetry_event_p{day:%Y%m%d}"
+    with connection.cursor() as cur:
+        cur.execute(f"DROP TABLE IF EXISTS {name}")
+    params = connection.get_connection_params()
+    with psycopg.connect(**params, autocommit=False) as writer:
+        # Committed before the writer's lock: the partition check must see the dropped day.
+        writer.execute("LOCK TABLE telemetry_event IN ROW EXCLUSIVE MODE")
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL lock_timeout = '2s'")
+        assert telemetry_partitions_ensure(days={day}) == [day]
+        writer.rollback()
+    assert name in partition_days()
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexdef FROM pg_indexes WHERE tablename = %s", [name])
+        assert any("ingest_batch" in row[0] for row in cur.fetchall())
+    result = telemetry_events_ingest(
+        events=[event(endpoint_a.name, ts=datetime.combine(day, time(12), tzinfo=UTC).isoformat())],
+        team_ids=None,
+        now=timezone.now(),
+        retention_days=30,
+    )
+    assert result.accepted == 1
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT received_at IS NOT NULL FROM {name}")  # noqa: S608 - a date
+        assert cur.fetchone() == (True,)
