@@ -8,7 +8,6 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncDay, TruncHour
 
 from apps.accounts.access import Access
-from apps.catalog.models import ModelEndpoint
 from apps.telemetry.choices import Granularity
 from apps.telemetry.models import TelemetryRollupHourly
 
@@ -33,10 +32,17 @@ def endpoint_targets(*, names: set[str]) -> dict[str, tuple[int, int, str, int]]
     """name -> (endpoint id, team id, accelerator type, accelerator count), one query."""
     if not names:
         return {}
-    rows = ModelEndpoint.objects.filter(name__in=names).values_list(
-        "name", "id", "team_id", "accelerator_type", "accelerator_count"
-    )
+    # Plain SQL: the ORM's query building cost ~1 ms, and ingest asks once per batch.
+    with connection.cursor() as cur:
+        cur.execute(_ENDPOINT_TARGETS, [list(names)])
+        rows = cur.fetchall()
     return {name: (pk, team, acc_type, acc_count) for name, pk, team, acc_type, acc_count in rows}
+
+
+_ENDPOINT_TARGETS = (
+    "SELECT name, id, team_id, accelerator_type, accelerator_count "
+    "FROM catalog_modelendpoint WHERE name = ANY(%s)"
+)
 
 
 def usage_by_group(

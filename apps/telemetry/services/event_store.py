@@ -2,7 +2,7 @@
 tagged with a pending ingest batch, in one transaction; the rollups take the batch after
 commit (``rollup_apply``)."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 import psycopg
@@ -21,13 +21,8 @@ S_TS, S_ENDPOINT, S_REQUEST_ID, S_PROMPT_HASH = 0, 1, 2, 17
 _COPY_EVENTS = sql.SQL("COPY telemetry_event ({}) FROM STDIN (FORMAT BINARY)").format(
     sql.SQL(", ").join(sql.Identifier(name) for name in (*RAW_COLUMNS, "ingest_batch"))
 )
-_INSERT_BATCH = (
-    "INSERT INTO telemetry_telemetrypendingbatch (first_day, last_day, events, created_at) "
-    "VALUES (%s, %s, %s, now()) RETURNING id"
-)
-_COPY_KEYS = sql.SQL("COPY {} (endpoint_id, request_id, ts) FROM STDIN (FORMAT BINARY)")
-_COPY_PROMPTS = (
-    "COPY stage_telemetry_prompt (endpoint_id, day, prompt_hash) FROM STDIN (FORMAT BINARY)"
+_COPY_KEYS = (
+    "COPY telemetry_telemetryeventkey (endpoint_id, request_id, ts) FROM STDIN (FORMAT BINARY)"
 )
 
 
@@ -41,12 +36,10 @@ class _JsonTextDumper(Dumper):
         return b"\x01" + obj.encode()
 
 
-def _register_dumpers(cur: psycopg.Cursor) -> None:
-    # By oid only, on this cursor: used where a COPY's set_types names jsonb.
-    cur.adapters.register_dumper(None, _JsonTextDumper)
+class _KeyTaken(Exception):  # noqa: N818 - a signal between two functions, not an error
+    """The batch's direct COPY into the key table met a key that is already stored."""
 
 
-@transaction.atomic
 def events_store(*, staged: list[list]) -> int:
     """Store the staged events whose (endpoint, request_id) is new; returns how many.
 
@@ -57,63 +50,60 @@ def events_store(*, staged: list[list]) -> int:
     concurrent writers. Locks are taken in key order within each step, and the steps run in
     the same order in every batch (keys, prompt sightings), so concurrent batches queue
     rather than deadlock.
+
+    Most batches are all new, so their keys are COPYed straight into the key table. If one is
+    already there (a retry, or a concurrent batch that committed it first), that transaction
+    is rolled back before it wrote anything else, and the batch is stored again with the keys
+    inserted by ON CONFLICT DO NOTHING, which reports the ones that were new.
     """
-    with connection.cursor() as wrapper:
-        cur = wrapper.cursor
-        _register_dumpers(cur)
-        cur.execute(load_sql("telemetry", "create_stage_batch"))
-        fresh = _claim_keys(cur, staged)
+    try:
+        return _store(staged, claim=_claim_keys_direct)
+    except _KeyTaken:
+        return _store(staged, claim=_claim_keys_new)
+
+
+@transaction.atomic
+def _store(staged: list[list], *, claim: Callable) -> int:
+    # A cursor that binds parameters on the server, so the arrays below travel in binary
+    # (Django's own cursors bind on the client, as SQL literals).
+    cur = psycopg.Cursor(connection.connection)
+    try:
+        cur.adapters.register_dumper(None, _JsonTextDumper)  # by oid: where COPY names jsonb
+        keys = sorted((row[S_ENDPOINT], row[S_REQUEST_ID], row[S_TS]) for row in staged)
+        fresh = claim(cur, staged, keys)
         if not fresh:
             return 0
-        _flag_prompts(cur, fresh)
         batch_id = _pending_batch(cur, fresh)
         with cur.copy(_COPY_EVENTS) as copy:
             copy.set_types((*RAW_TYPES, "int8"))
             for row in fresh:
                 row.append(batch_id)
                 copy.write_row(row)
+    finally:
+        cur.close()
     transaction.on_commit(telemetry_rollups_apply_soon)
     return len(fresh)
 
 
-def _pending_batch(cur: psycopg.Cursor, fresh: list[list]) -> int:
-    """Record the batch as pending for the rollups; returns its id (tags its raw rows)."""
-    first = last = fresh[0][S_TS]
-    for row in fresh:
-        ts: datetime = row[S_TS]
-        if ts < first:
-            first = ts
-        elif ts > last:
-            last = ts
-    cur.execute(_INSERT_BATCH, [first.date(), last.date(), len(fresh)])
-    return cur.fetchone()[0]
-
-
-def _copy_keys(cur: psycopg.Cursor, table: str, keys: list[tuple]) -> None:
-    with cur.copy(_COPY_KEYS.format(sql.Identifier(table))) as copy:
-        copy.set_types(("int8", "text", "timestamptz"))
-        for key in keys:
-            copy.write_row(key)
-
-
-def _claim_keys(cur: psycopg.Cursor, staged: list[list]) -> list[list]:
-    """Insert the batch's keys; returns the staged rows whose key was new.
-
-    Most batches are all new, so the keys are first COPYed straight into the key table, in
-    key order, inside a savepoint. If one is already there (a retry, or a concurrent batch
-    that committed it first) the savepoint is rolled back and the keys are inserted with ON
-    CONFLICT DO NOTHING instead, which reports the ones that were new.
-    """
-    keys = sorted((row[S_ENDPOINT], row[S_REQUEST_ID], row[S_TS]) for row in staged)
+def _claim_keys_direct(cur: psycopg.Cursor, staged: list[list], keys: list[tuple]) -> list[list]:
+    """COPY every key, in key order; all of ``staged`` is new, or ``_KeyTaken`` is raised."""
     try:
-        with transaction.atomic():
-            _copy_keys(cur, "telemetry_telemetryeventkey", keys)
-    except psycopg.errors.UniqueViolation:
-        pass
-    else:
-        return staged
-    _copy_keys(cur, "stage_telemetry_key", keys)
-    cur.execute(load_sql("telemetry", "insert_event_keys"))
+        with cur.copy(_COPY_KEYS) as copy:
+            copy.set_types(("int8", "text", "timestamptz"))
+            for key in keys:
+                copy.write_row(key)
+    except psycopg.errors.UniqueViolation as exc:
+        raise _KeyTaken from exc
+    return staged
+
+
+def _claim_keys_new(cur: psycopg.Cursor, staged: list[list], keys: list[tuple]) -> list[list]:
+    """Insert the keys that are new (ON CONFLICT DO NOTHING); returns their staged rows."""
+    endpoint_ids, request_ids, stamps = zip(*keys, strict=True)
+    cur.execute(
+        load_sql("telemetry", "insert_event_keys"),
+        {"endpoint_ids": list(endpoint_ids), "request_ids": list(request_ids), "ts": list(stamps)},
+    )
     new = set(cur.fetchall())
     return [row for row in staged if (row[S_ENDPOINT], row[S_REQUEST_ID]) in new]
 
@@ -141,31 +131,49 @@ class _CommittedSightings:
 _SIGHTINGS = _CommittedSightings()
 
 
-def _flag_prompts(cur: psycopg.Cursor, fresh: list[list]) -> None:
-    """Append is_duplicate_prompt to each row of ``fresh``, making it a raw row.
+def _pending_batch(cur: psycopg.Cursor, fresh: list[list]) -> int:
+    """Record the batch as pending for the rollups and flag its repeated prompts, in one
+    statement; returns the batch id (which tags its raw rows).
 
-    A prompt is a duplicate unless its event is the first of the batch with that hash on
-    that endpoint and UTC day, and no earlier batch saw the hash there that day.
+    Appends is_duplicate_prompt to each row of ``fresh``, making it a raw row. A prompt is a
+    duplicate unless its event is the first of the batch with that hash on that endpoint and
+    UTC day, and no earlier batch saw the hash there that day.
     """
     known = _SIGHTINGS.keys
     first: dict[tuple, int] = {}
+    first_ts = last_ts = fresh[0][S_TS]
     for position, row in enumerate(fresh):
+        ts: datetime = row[S_TS]
+        if ts < first_ts:
+            first_ts = ts
+        elif ts > last_ts:
+            last_ts = ts
         prompt_hash = row[S_PROMPT_HASH]
         if prompt_hash is not None:
-            key = (row[S_ENDPOINT], row[S_TS].date(), prompt_hash)
+            key = (row[S_ENDPOINT], ts.date(), prompt_hash)
             if key not in known:
                 first.setdefault(key, position)
-    unseen: set[int] = set()
     if first:
         # After commit every key asked about is a committed sighting (ours, or one that an
         # earlier or concurrent batch committed: ON CONFLICT waits for it).
         keys = list(first)
         transaction.on_commit(lambda: _SIGHTINGS.remember(keys))
-        with cur.copy(_COPY_PROMPTS) as copy:
-            copy.set_types(("int8", "date", "text"))
-            for key in first:
-                copy.write_row(key)
-        cur.execute(load_sql("telemetry", "insert_prompts_seen"))
-        unseen = {first[key] for key in cur.fetchall()}
+        endpoint_ids, days, hashes = zip(*keys, strict=True)
+    else:
+        endpoint_ids = days = hashes = ()
+    cur.execute(
+        load_sql("telemetry", "insert_pending_batch"),
+        {
+            "first_day": first_ts.date(),
+            "last_day": last_ts.date(),
+            "events": len(fresh),
+            "endpoint_ids": list(endpoint_ids),
+            "days": list(days),
+            "hashes": list(hashes),
+        },
+    )
+    rows = cur.fetchall()
+    unseen = {first[key[1:]] for key in rows if key[1] is not None}
     for position, row in enumerate(fresh):
         row.append(row[S_PROMPT_HASH] is not None and position not in unseen)
+    return rows[0][0]
