@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.db import connection
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
@@ -10,6 +11,51 @@ from apps.accounts.models import ApiToken, User
 from apps.accounts.tokens import token_matches, token_prefix
 
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+_TOKEN_META, _USER_META = ApiToken._meta, User._meta  # noqa: SLF001 - their tables and columns
+_TOKEN_FIELDS, _USER_FIELDS = _TOKEN_META.concrete_fields, _USER_META.concrete_fields
+
+
+def _select_token_with_user() -> str:
+    token, user = _TOKEN_META.db_table, _USER_META.db_table
+    columns = ", ".join(
+        [f"{token}.{f.column}" for f in _TOKEN_FIELDS]
+        + [f"{user}.{f.column}" for f in _USER_FIELDS]
+    )
+    return (
+        f"SELECT {columns} FROM {token} JOIN {user} ON {user}.id = {token}.user_id "  # noqa: S608 - model names
+        f"WHERE {token}.prefix = %s"
+    )
+
+
+_TOKEN_WITH_USER = _select_token_with_user()
+
+
+def _instance(model: type, fields: list, values: tuple) -> object:
+    values = [
+        f.from_db_value(value, None, connection) if hasattr(f, "from_db_value") else value
+        for f, value in zip(fields, values, strict=True)
+    ]
+    return model.from_db(connection.alias, [f.attname for f in fields], values)
+
+
+def token_with_user(prefix: str) -> ApiToken | None:
+    """The token with this prefix (unique), its user loaded, in one query; None if unknown.
+
+    The same rows as ``ApiToken.objects.select_related("user").filter(prefix=prefix)``, as
+    plain SQL over the models' own columns: building that ORM query cost ~1.5 ms, most of
+    what authenticating an API call took (a test keeps the two equal).
+    """
+    with connection.cursor() as cur:
+        cur.execute(_TOKEN_WITH_USER, [prefix])
+        row = cur.fetchone()
+    if row is None:
+        return None
+    split = len(_TOKEN_FIELDS)
+    token = _instance(ApiToken, _TOKEN_FIELDS, row[:split])
+    token.user = _instance(User, _USER_FIELDS, row[split:])
+    return token
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -25,7 +71,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         prefix = token_prefix(raw)
         if prefix is None:
             raise exceptions.AuthenticationFailed("Invalid token.")
-        token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+        token = token_with_user(prefix)
         if token is None or not token_matches(raw, token.key_hash):
             raise exceptions.AuthenticationFailed("Invalid token.")
         now = timezone.now()

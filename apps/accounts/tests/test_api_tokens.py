@@ -1,7 +1,11 @@
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from apps.accounts.authentication import token_with_user
 from apps.accounts.models import ApiToken
 from apps.accounts.services.api_token import api_token_issue, api_token_revoke
 from apps.accounts.tokens import token_hash
@@ -93,3 +97,21 @@ def test_token_api_returns_secret_once_and_lists_without_it(client_for, owner_us
     token_client.logout()
     token_client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert token_client.get("/api/v1/accounts/me/").json()["teams"] == ["search"]
+
+
+def _field_values(instance: object) -> dict:
+    return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
+
+
+def test_token_lookup_loads_what_the_orm_loads(owner_user, team_a):
+    token, _ = api_token_issue(user=owner_user, scopes=["read", "ingest:telemetry"], team=team_a)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    expected = ApiToken.objects.select_related("user").get(pk=token.pk)
+    with CaptureQueriesContext(connection) as queries:
+        found = token_with_user(token.prefix)
+        assert _field_values(found) == _field_values(expected)
+        assert _field_values(found.user) == _field_values(expected.user)
+        assert found.user.role == owner_user.role
+    assert len(queries) == 1  # the user came with the token
+    assert not found._state.adding  # noqa: SLF001 - loaded, so saving it updates the row
+    assert token_with_user("nosuchprefix") is None
