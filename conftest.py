@@ -52,6 +52,15 @@ def owner_b_user(team_b: Team) -> User:
     return user
 
 
+@pytest.fixture(autouse=True)
+def _partitions_checked_afresh() -> None:
+    """Ingest trusts, for a minute, the partitions it saw committed in this process; a test may
+    drop one (inside its transaction), so no test inherits an earlier test's memory of it."""
+    from apps.telemetry.services.partitions import KNOWN_PARTITIONS
+
+    KNOWN_PARTITIONS.clear()
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()

@@ -3,12 +3,14 @@ from datetime import UTC, datetime, time, timedelta
 import psycopg
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from apps.telemetry.models import TelemetryEventKey
 from apps.telemetry.selectors import rollup_totals
 from apps.telemetry.services.event_ingest import telemetry_events_ingest
 from apps.telemetry.services.partitions import (
+    KNOWN_PARTITIONS,
     telemetry_partitions_ensure,
     telemetry_partitions_maintain,
 )
@@ -90,3 +92,16 @@ def test_new_partition_is_attached_beside_writers_in_flight(endpoint_a):
     with connection.cursor() as cur:
         cur.execute(f"SELECT received_at IS NOT NULL FROM {name}")  # noqa: S608 - a date
         assert cur.fetchone() == (True,)
+
+
+def test_partitions_seen_in_the_last_minute_are_not_checked_again(monkeypatch):
+    day = timezone.now().date()
+    assert telemetry_partitions_ensure(days={day}) in ([], [day])  # exists afterwards
+    KNOWN_PARTITIONS.remember({day})
+    with CaptureQueriesContext(connection) as queries:
+        assert telemetry_partitions_ensure(days={day}) == []
+    assert len(queries) == 0
+    monkeypatch.setattr(KNOWN_PARTITIONS, "TRUST_SECONDS", 0.0)  # the minute has passed
+    with CaptureQueriesContext(connection) as queries:
+        assert telemetry_partitions_ensure(days={day}) == []
+    assert any("pg_inherits" in q["sql"] for q in queries)
