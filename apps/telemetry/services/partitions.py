@@ -59,8 +59,8 @@ def telemetry_partitions_ensure(*, days: set[date] | list[date]) -> list[date]:
     Idempotent. Days this process saw a partition for in the last minute are not checked
     again (an ingest calls this for every batch). The check is one query; DDL runs only for
     missing days, under an advisory lock so two processes never race on the same CREATE.
-    Callers run it in its own short transaction before an ingest: CREATE TABLE … PARTITION
-    OF locks the parent table, and that lock must not be held across an ingest.
+    Callers run it in its own short transaction before an ingest, so that a new partition is
+    committed, and routes rows, before the ingest's COPY sends any.
     """
     unknown = KNOWN_PARTITIONS.unknown(days)
     if not unknown:
