@@ -112,8 +112,9 @@ def pending_batches_add(cur: object, *, upto: int, limit: int) -> tuple[int, int
 # Planner settings for add_events_to_rollups.sql, for that statement only. The newest rows of
 # a day partition are past its statistics, so the planner expects a few hundred events where
 # an apply reads tens of thousands, and sorts them all on the seven rollup keys to group them;
-# grouping by hash is ~1.4x faster (measured on the benchmark's events). With sorting priced out the plan's cost estimate is inflated, so JIT compilation,
-# which that estimate would switch on (~0.2 s to compile), is off as well.
+# grouping by hash is ~1.4x faster (measured on the benchmark's events). With sorting priced
+# out the plan's cost estimate is inflated, so JIT compilation, which that estimate would
+# switch on (~0.2 s to compile), is off as well.
 _PLAN_FOR_ADD = "SET LOCAL enable_sort = off; SET LOCAL jit = off"
 _PLAN_RESET = "SET LOCAL enable_sort TO DEFAULT; SET LOCAL jit TO DEFAULT"
 

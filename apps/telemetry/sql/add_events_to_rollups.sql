@@ -52,6 +52,9 @@ FROM (
     FROM telemetry_event
     WHERE ts >= %(start)s AND ts < %(end)s
       AND (%(batches)s::bigint[] IS NULL OR ingest_batch = ANY (%(batches)s::bigint[]))
+      -- A deleted endpoint took its rollups with it (and the foreign key refuses new ones);
+      -- its raw rows stay until retention, outside the rollups.
+      AND endpoint_id IN (SELECT id FROM catalog_modelendpoint)
 ) AS e
 GROUP BY hour, endpoint_id, model_version, lane, accelerator, resource_id, customer
 ON CONFLICT (hour, endpoint_id, model_version, lane, accelerator, resource_id, customer)

@@ -2,10 +2,12 @@
 
 import json
 import time
+from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
+from django.db import connection
 from django.utils import timezone
 
 from apps.telemetry.models import TelemetryPendingBatch, TelemetryRollupHourly
@@ -129,3 +131,25 @@ def test_allocation_and_anomaly_detection_apply_pending_batches_first(endpoint_a
     anomalies_detect(granularity="hour", start=recent_ts(3), end=recent_ts(-1))
     assert pending_events() == (0, None)
     assert rollup_totals()["requests"] == 2
+
+
+@pytest.mark.django_db
+def test_events_of_a_deleted_endpoint_are_skipped_not_a_failed_apply_forever(
+    endpoint_a, endpoint_b
+):
+    """An endpoint deleted while its events are pending (or before a rebuild of their hours):
+    its rollups went with it, and the apply must not insert rows the foreign key refuses."""
+    store([event(endpoint_a.name), event(endpoint_b.name), event(endpoint_b.name)])
+    with connection.cursor() as cur:
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # check the foreign key now, not at commit
+    endpoint_b.delete()
+    assert telemetry_rollups_apply() == 3  # the batch is taken whole
+    assert pending_events() == (0, None)
+    assert list(TelemetryRollupHourly.objects.values_list("endpoint_id", "requests")) == [
+        (endpoint_a.pk, 1)
+    ]
+    now = timezone.now()
+    rollup_rebuild(start=now - timedelta(hours=3), end=now, now=now, retention_days=90)
+    assert list(TelemetryRollupHourly.objects.values_list("endpoint_id", "requests")) == [
+        (endpoint_a.pk, 1)
+    ]
