@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import numpy as np
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from apps.accounts.models import Team
@@ -30,7 +30,7 @@ from apps.anomalies.services.anomaly_explain import anomaly_contributors
 from apps.catalog.models import ModelEndpoint
 from apps.common.money import STORAGE_QUANTUM
 from apps.common.sql import load_sql
-from apps.telemetry.services.rollup_apply import telemetry_rollups_apply
+from apps.telemetry.services.rollup_apply import after_rollups_applied
 
 logger = logging.getLogger(__name__)
 
@@ -359,6 +359,7 @@ def _resolve(anomaly: Anomaly, *, now: datetime, summary: DetectSummary) -> None
     alerts_enqueue(anomaly=anomaly, event="resolved")
 
 
+@after_rollups_applied  # every committed telemetry event counts
 def anomalies_detect(
     *,
     granularity: str,
@@ -371,21 +372,6 @@ def anomalies_detect(
 
     History before ``start`` (35 days hourly, 70 days daily) feeds the baseline only.
     """
-    # Every committed telemetry event counts; applied in its own transaction first, so the
-    # rollup lock is not held while judging.
-    telemetry_rollups_apply()
-    return _detect(granularity=granularity, start=start, end=end, now=now, currency=currency)
-
-
-@transaction.atomic
-def _detect(
-    *,
-    granularity: str,
-    start: datetime,
-    end: datetime,
-    now: datetime | None = None,
-    currency: str = "USD",
-) -> DetectSummary:
     now = now or timezone.now()
     summary = DetectSummary(granularity=granularity)
     data = series_load(granularity=granularity, start=start - LOOKBACK[granularity], end=end)

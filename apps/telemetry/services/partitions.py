@@ -10,7 +10,7 @@ from psycopg import sql
 from apps.common.clock import day_start
 from apps.common.sql import load_sql
 from apps.telemetry.models import TelemetryEventKey, TelemetryPromptSeen
-from apps.telemetry.services.rollup_apply import telemetry_rollups_apply
+from apps.telemetry.services.rollup_apply import after_rollups_applied
 
 # Serialises partition DDL between processes (an arbitrary constant, unique to this purpose).
 _PARTITION_LOCK_ID = 7_310_001
@@ -118,6 +118,7 @@ def oldest_kept_day(*, now: datetime, retention_days: int) -> date:
     return now.date() - timedelta(days=retention_days)
 
 
+@after_rollups_applied
 def telemetry_partitions_drop_expired(*, now: datetime, retention_days: int) -> list[date]:
     """Drop day partitions older than the retention window, and their dedup and prompt keys.
 
@@ -125,12 +126,6 @@ def telemetry_partitions_drop_expired(*, now: datetime, retention_days: int) -> 
     remain. Pending batches are added to the rollups first, so no stored event is dropped
     before it is counted. Idempotent.
     """
-    telemetry_rollups_apply()
-    return _drop_expired(now=now, retention_days=retention_days)
-
-
-@transaction.atomic
-def _drop_expired(*, now: datetime, retention_days: int) -> list[date]:
     cutoff = oldest_kept_day(now=now, retention_days=retention_days)
     dropped = []
     with connection.cursor() as cur:

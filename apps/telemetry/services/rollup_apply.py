@@ -11,8 +11,11 @@ usage API) call ``telemetry_rollups_apply`` first; under steady ingest the queue
 the pending backlog to about one apply's duration.
 """
 
+import functools
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
+from typing import ParamSpec, TypeVar
 
 from celery import current_app
 from django.conf import settings
@@ -22,6 +25,8 @@ from django.db import connection, transaction
 from apps.common.sql import load_sql
 
 logger = logging.getLogger(__name__)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # Serialises appliers and rebuilds (an arbitrary constant, unique to this purpose).
 ROLLUP_LOCK_ID = 7_310_002
@@ -89,6 +94,20 @@ def _apply_some(*, upto: int, limit: int) -> tuple[int, int]:
     with connection.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK_ID])
         return pending_batches_add(cur, upto=upto, limit=limit)
+
+
+def after_rollups_applied(func: Callable[P, R]) -> Callable[P, R]:
+    """Run ``func`` in a transaction after every ingest batch committed before the call is in
+    the rollups: for readers that must count every stored event. The apply runs in its own
+    transactions first, so the rollup lock is not held while ``func`` runs."""
+
+    @functools.wraps(func)
+    def applied_first(*args: P.args, **kwargs: P.kwargs) -> R:
+        telemetry_rollups_apply()
+        with transaction.atomic():
+            return func(*args, **kwargs)
+
+    return applied_first
 
 
 def pending_batches_add(cur: object, *, upto: int, limit: int) -> tuple[int, int]:
