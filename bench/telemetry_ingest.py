@@ -44,6 +44,10 @@ ENDPOINTS = [f"bench-ep-{i}" for i in range(8)]
 MODEL_VERSIONS = ["2024-07", "2024-09"]
 LANES = ["interactive", "interactive", "nearline", "batch"]
 STATUSES = ["ok"] * 97 + ["error", "error", "timeout"]
+# PostgreSQL application names (PGAPPNAME) of the servers' connections, so that the meter can
+# tell the ingests' backends from the rollup applies'.
+INGEST_APPLICATION = "costgov-bench-ingest"
+APPLY_APPLICATION = "costgov-bench-apply"
 
 
 def generate_events(seed: int, count: int, start_index: int, base: datetime) -> list[dict]:
@@ -296,6 +300,7 @@ class CpuMeter:
         self.db = self.conn.info.dbname
         self.workers: dict[int, float] = {}
         self.backends: dict[int, float] = {}
+        self.applying: set[int] = set()  # backends of the Celery worker (rollup applies)
         self.start_workers: dict[int, float] = {}
         self.start_backends: dict[int, float] = {}
 
@@ -315,12 +320,16 @@ class CpuMeter:
             if (cpu := _cpu_seconds(pid)) is not None:
                 self.workers[pid] = cpu
         rows = self.conn.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> %s",
+            "SELECT a.pid, coalesce(l.application_name, a.application_name) "
+            "FROM pg_stat_activity a LEFT JOIN pg_stat_activity l ON l.pid = a.leader_pid "
+            "WHERE a.datname = %s AND a.pid <> %s",
             [self.db, self.own_pid],
         ).fetchall()
-        for (pid,) in rows:
+        for pid, application in rows:
             if (cpu := _cpu_seconds(pid)) is not None:
                 self.backends[pid] = cpu
+                if application == APPLY_APPLICATION:
+                    self.applying.add(pid)
 
     def mark_start(self) -> None:
         self.sample()
@@ -328,11 +337,14 @@ class CpuMeter:
         self.start_workers = dict(self.workers)
         self.start_backends = dict(self.backends)
 
-    def used(self) -> tuple[float, float, float]:
-        """CPU seconds since ``mark_start``: gunicorn workers, Celery worker, PostgreSQL."""
+    def used(self) -> tuple[float, float, float, float]:
+        """CPU seconds since ``mark_start``: gunicorn workers, Celery worker, PostgreSQL for
+        the ingests, PostgreSQL for the rollup applies."""
         workers = sum(v - self.start_workers.get(k, 0.0) for k, v in self.workers.items())
-        backends = sum(v - self.start_backends.get(k, 0.0) for k, v in self.backends.items())
-        return workers, self.celery - self.celery_start, backends
+        used = {k: v - self.start_backends.get(k, 0.0) for k, v in self.backends.items()}
+        applies = sum(v for k, v in used.items() if k in self.applying)
+        ingests = sum(used.values()) - applies
+        return workers, self.celery - self.celery_start, ingests, applies
 
 
 def _client(
@@ -513,7 +525,7 @@ def _run(
         [str(Path(sys.executable).parent / "gunicorn"), "costgov.wsgi", "--bind",
          f"127.0.0.1:{port}", "--workers", str(args.workers), "--threads", str(args.threads),
          "--log-level", "warning"],
-        cwd=ROOT, env=env,
+        cwd=ROOT, env=dict(env, PGAPPNAME=INGEST_APPLICATION),
     )  # fmt: skip
     # Through the celery command, not the app: a broker connection opened here would be
     # inherited by the forked clients, and kombu's after-fork cleanup blocks on it.
@@ -524,7 +536,7 @@ def _run(
         [*celery_command, "worker", "--pool",
          "solo", "--loglevel", "WARNING", "--without-heartbeat", "--without-gossip",
          "--without-mingle"],
-        cwd=ROOT, env=env,
+        cwd=ROOT, env=dict(env, PGAPPNAME=APPLY_APPLICATION),
     )  # fmt: skip
     samples: list[tuple[float, float]] = []
     backlog: list[tuple[int, float]] = []
@@ -585,7 +597,8 @@ def _run(
         stop.set()
         sampler.join()
         meter.sample()
-        worker_cpu, celery_cpu, backend_cpu = meter.used()
+        worker_cpu, celery_cpu, ingest_backend_cpu, apply_backend_cpu = meter.used()
+        backend_cpu = ingest_backend_cpu + apply_backend_cpu
         meter.conn.close()
         for client in clients:
             client.join()
@@ -628,6 +641,8 @@ def _run(
         "cpu_ms_per_1000_events_gunicorn": round(worker_cpu / accepted * 1e6, 1),
         "cpu_ms_per_1000_events_celery": round(celery_cpu / accepted * 1e6, 1),
         "cpu_ms_per_1000_events_postgres": round(backend_cpu / accepted * 1e6, 1),
+        "cpu_ms_per_1000_events_postgres_ingest": round(ingest_backend_cpu / accepted * 1e6, 1),
+        "cpu_ms_per_1000_events_postgres_apply": round(apply_backend_cpu / accepted * 1e6, 1),
         "machine_busy_cores_during_api_run": round(machine_busy / elapsed, 2),
         "bench_cores_during_api_run": round((worker_cpu + celery_cpu + backend_cpu) / elapsed, 2),
         "cores": os.cpu_count(),

@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from apps.catalog.models import AttributionRule, ModelEndpoint, PriceBookEntry
+from apps.catalog.services.endpoint_delete import endpoint_delete
 
 
 class AttributionRuleInline(admin.TabularInline):
@@ -25,6 +28,13 @@ class ModelEndpointAdmin(admin.ModelAdmin):
     list_filter = ("provider", "precision", "pricing_category", "is_active", "team")
     search_fields = ("name", "model_family", "team__name")
     inlines = [AttributionRuleInline]
+
+    def delete_model(self, request: HttpRequest, obj: ModelEndpoint) -> None:
+        endpoint_delete(endpoint_id=obj.pk)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for pk in queryset.values_list("pk", flat=True):
+            endpoint_delete(endpoint_id=pk)
 
 
 @admin.register(PriceBookEntry)

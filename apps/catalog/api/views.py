@@ -11,7 +11,9 @@ from apps.catalog.api.serializers import (
     ModelEndpointSerializer,
     PriceBookEntrySerializer,
 )
+from apps.catalog.models import ModelEndpoint
 from apps.catalog.selectors import attribution_rule_list, endpoint_list, price_book_list
+from apps.catalog.services.endpoint_delete import endpoint_delete
 
 
 class ModelEndpointViewSet(viewsets.ModelViewSet):
@@ -24,6 +26,9 @@ class ModelEndpointViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):  # noqa: ANN201
         return endpoint_list(access=access_for_request(self.request))
+
+    def perform_destroy(self, instance: ModelEndpoint) -> None:
+        endpoint_delete(endpoint_id=instance.pk)
 
 
 class AttributionRuleViewSet(viewsets.ModelViewSet):

@@ -133,9 +133,20 @@ def pending_batches_add(cur: object, *, upto: int, limit: int) -> tuple[int, int
 # an apply reads tens of thousands, and sorts them all on the seven rollup keys to group them;
 # grouping by hash is ~1.4x faster (measured on the benchmark's events). With sorting priced
 # out the plan's cost estimate is inflated, so JIT compilation, which that estimate would
-# switch on (~0.2 s to compile), is off as well.
-_PLAN_FOR_ADD = "SET LOCAL enable_sort = off; SET LOCAL jit = off"
-_PLAN_RESET = "SET LOCAL enable_sort TO DEFAULT; SET LOCAL jit TO DEFAULT"
+# switch on (~0.2 s to compile), is off as well. So are parallel workers: with nearly one
+# rollup key per event (a backfill) each worker's partial aggregate is as large as its input,
+# so every event is aggregated twice, and the ingests already keep the cores busy. The hash
+# table gets 64 MB of work memory (twice that with the default hash_mem_multiplier): with the
+# default 4 MB an apply of a backfill's events spilled its groups to temporary files. One
+# apply runs at a time (the advisory lock), so this is one allocation, not one per ingest.
+_PLAN_FOR_ADD = (
+    "SET LOCAL enable_sort = off; SET LOCAL jit = off; "
+    "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL work_mem = '64MB'"
+)
+_PLAN_RESET = (
+    "SET LOCAL enable_sort TO DEFAULT; SET LOCAL jit TO DEFAULT; "
+    "SET LOCAL max_parallel_workers_per_gather TO DEFAULT; SET LOCAL work_mem TO DEFAULT"
+)
 
 
 def events_to_rollups_add(

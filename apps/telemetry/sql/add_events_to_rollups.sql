@@ -4,12 +4,19 @@
 -- %(batches)s: bigint[] of telemetry_telemetrypendingbatch ids, or NULL for every event in
 -- the range. Django binds on the client, so the planner sees the values and drops the
 -- branch of the batch test that does not apply (index scan on ingest_batch, or none).
+-- Locks: every endpoint row, FOR KEY SHARE, until commit. The rollups have no foreign key
+-- (a check per written row was about a sixth of an apply); instead a rollup is written only for an
+-- endpoint this statement has locked, and deleting an endpoint locks its row FOR UPDATE
+-- first, so the delete waits for this transaction and then removes the rows it wrote.
 -- Idempotency: none by itself. Callers hold the rollup advisory lock and either delete the
 -- batches' pending rows in the same transaction (rollup_apply) or delete the range's rollups
 -- first (rollup_rebuild), so each raw row is counted once. That lock is held by every writer
 -- of rollups, so the upsert needs no row order to avoid deadlocks (and sorts nothing).
 -- Plan: run through rollup_apply.events_to_rollups_add, which has the events grouped by
 -- hashing, not by sorting them on seven keys (see there).
+WITH endpoint AS (
+    SELECT id FROM catalog_modelendpoint FOR KEY SHARE
+)
 INSERT INTO telemetry_telemetryrolluphourly AS r (
     hour, endpoint_id, model_version, lane, accelerator, resource_id, customer,
     requests, errors, timeouts, input_tokens, output_tokens, cached_input_tokens,
@@ -52,9 +59,12 @@ FROM (
     FROM telemetry_event
     WHERE ts >= %(start)s AND ts < %(end)s
       AND (%(batches)s::bigint[] IS NULL OR ingest_batch = ANY (%(batches)s::bigint[]))
-      -- A deleted endpoint took its rollups with it (and the foreign key refuses new ones);
-      -- its raw rows stay until retention, outside the rollups.
-      AND endpoint_id IN (SELECT id FROM catalog_modelendpoint)
+      -- A deleted endpoint took its rollups with it; its raw rows stay until retention,
+      -- outside the rollups.
+      AND endpoint_id IN (SELECT id FROM endpoint)
+    -- Keeps this subquery from being merged into the outer one, which would compute the
+    -- bucket b again in each of the 34 FILTER clauses that read it (about 7 percent of an apply).
+    OFFSET 0
 ) AS e
 GROUP BY hour, endpoint_id, model_version, lane, accelerator, resource_id, customer
 ON CONFLICT (hour, endpoint_id, model_version, lane, accelerator, resource_id, customer)

@@ -1,20 +1,24 @@
 """Rollups take committed ingest batches after the ingest transaction, each exactly once."""
 
 import json
+import threading
 import time
 from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.catalog.services.endpoint_delete import endpoint_delete
 from apps.telemetry.models import TelemetryPendingBatch, TelemetryRollupHourly
 from apps.telemetry.selectors import raw_totals, rollup_totals
 from apps.telemetry.services.event_ingest import telemetry_events_ingest
 from apps.telemetry.services.rollup_apply import (
     APPLY_QUEUED_KEY,
+    ROLLUP_LOCK_ID,
+    pending_batches_add,
     pending_events,
     telemetry_rollups_apply,
 )
@@ -138,11 +142,9 @@ def test_events_of_a_deleted_endpoint_are_skipped_not_a_failed_apply_forever(
     endpoint_a, endpoint_b
 ):
     """An endpoint deleted while its events are pending (or before a rebuild of their hours):
-    its rollups went with it, and the apply must not insert rows the foreign key refuses."""
+    its rollups went with it, and the apply must not write rows for it again."""
     store([event(endpoint_a.name), event(endpoint_b.name), event(endpoint_b.name)])
-    with connection.cursor() as cur:
-        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")  # check the foreign key now, not at commit
-    endpoint_b.delete()
+    endpoint_delete(endpoint_id=endpoint_b.pk)
     assert telemetry_rollups_apply() == 3  # the batch is taken whole
     assert pending_events() == (0, None)
     assert list(TelemetryRollupHourly.objects.values_list("endpoint_id", "requests")) == [
@@ -150,6 +152,71 @@ def test_events_of_a_deleted_endpoint_are_skipped_not_a_failed_apply_forever(
     ]
     now = timezone.now()
     rollup_rebuild(start=now - timedelta(hours=3), end=now, now=now, retention_days=90)
+    assert list(TelemetryRollupHourly.objects.values_list("endpoint_id", "requests")) == [
+        (endpoint_a.pk, 1)
+    ]
+
+
+def _in_thread(target, *args) -> threading.Thread:
+    """Run ``target`` on its own database connection, closed when it returns."""
+
+    def run() -> None:
+        try:
+            target(*args)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread
+
+
+def _blocked(thread: threading.Thread, seconds: float = 0.5) -> bool:
+    thread.join(seconds)
+    return thread.is_alive()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_an_endpoint_waits_for_the_apply_in_flight_then_removes_what_it_wrote(
+    endpoint_a, endpoint_b, clean_raw_events
+):
+    """The rollups have no foreign key: the apply key-share locks the endpoints it writes for,
+    and the delete locks the endpoint first, so no rollup row outlives its endpoint."""
+    store([event(endpoint_a.name), event(endpoint_b.name), event(endpoint_b.name)])
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK_ID])
+        assert pending_batches_add(cur, upto=10**9, limit=10) == (1, 3)
+        deleting = _in_thread(lambda: endpoint_delete(endpoint_id=endpoint_b.pk))
+        assert _blocked(deleting)  # waits for the apply's commit
+    deleting.join(10)
+    assert not deleting.is_alive()
+    assert list(TelemetryRollupHourly.objects.values_list("endpoint_id", "requests")) == [
+        (endpoint_a.pk, 1)
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_apply_that_starts_during_an_endpoint_delete_skips_that_endpoint(
+    endpoint_a, endpoint_b, clean_raw_events
+):
+    store([event(endpoint_a.name), event(endpoint_b.name)])
+    locked, release = threading.Event(), threading.Event()
+
+    def delete_slowly() -> None:
+        with transaction.atomic():
+            endpoint_delete(endpoint_id=endpoint_b.pk)  # row locked, cascade done
+            locked.set()
+            release.wait(10)
+
+    deleting = _in_thread(delete_slowly)
+    assert locked.wait(10)
+    applying = _in_thread(telemetry_rollups_apply)
+    assert _blocked(applying)  # its key-share lock waits for the delete
+    release.set()
+    deleting.join(10)
+    applying.join(10)
+    assert not applying.is_alive()
+    assert pending_events() == (0, None)
     assert list(TelemetryRollupHourly.objects.values_list("endpoint_id", "requests")) == [
         (endpoint_a.pk, 1)
     ]
