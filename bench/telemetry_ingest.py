@@ -13,11 +13,12 @@
 3. ``--clients`` processes POST deterministic events (JSON arrays of ``--batch`` events)
    until ``--events`` are sent, then the clock runs on until the rollups hold every event
    (no pending batch left): events/s counts that whole time. Reports batch latency
-   percentiles, the rollup backlog (pending events and age) sampled twice a second, and the
-   RSS of the gunicorn workers.
+   percentiles, the rollup backlog (pending events and age) sampled twice a second, the RSS
+   of the gunicorn workers, and CPU per event: gunicorn, Celery, and PostgreSQL split into
+   the ingests' backends and the applies' (told apart by their ``PGAPPNAME``).
 4. Checks the result: stored events == sent events, rollup sums == raw sums.
 5. COPYs the same rows (pre-rendered COPY text, one connection) into ``telemetry_event`` and
-   reports that rate and the ratio.
+   reports that rate, the ratio, and the COPY backend's CPU per row.
 The database is dropped at the end unless ``--keep-db``.
 """
 
@@ -406,8 +407,9 @@ def _copy_text(events: list[dict], endpoints: dict[str, tuple[int, str, int]]) -
 
 def _raw_copy(
     bench_url: str, batches: list[tuple[int, int]], source: SyntheticEvents | DemoEvents
-) -> float:
-    """Render the same events as COPY text into a temporary file, then time only the COPY."""
+) -> tuple[float, float]:
+    """Render the same events as COPY text into a temporary file, then time only the COPY;
+    returns (seconds, CPU seconds of its PostgreSQL backend)."""
     import psycopg
 
     columns = (
@@ -428,12 +430,15 @@ def _raw_copy(
             spool.write(_copy_text(source.events(start, count), endpoints))
         spool.seek(0)
         with psycopg.connect(bench_url) as conn, conn.cursor() as cur:
+            backend = conn.info.backend_pid
+            cpu_began = _cpu_seconds(backend) or 0.0
             began = time.perf_counter()
             with cur.copy(f"COPY telemetry_event ({columns}) FROM STDIN") as copy:  # noqa: S608
                 while chunk := spool.read(1 << 20):
                     copy.write(chunk)
             conn.commit()
-            return time.perf_counter() - began
+            seconds = time.perf_counter() - began
+            return seconds, (_cpu_seconds(backend) or 0.0) - cpu_began
 
 
 def _check(bench_url: str, expected: int) -> dict:
@@ -612,7 +617,7 @@ def _run(
     latencies = [lat for lats, _, _ in results for lat in lats]
     accepted = sum(a for _, a, _ in results)
     check = _check(bench_url, args.events)
-    copy_seconds = _raw_copy(bench_url, batches, source)
+    copy_seconds, copy_cpu = _raw_copy(bench_url, batches, source)
 
     api_rate = accepted / elapsed
     copy_rate = args.events / copy_seconds
@@ -638,6 +643,10 @@ def _run(
         "raw_copy_seconds": round(copy_seconds, 2),
         "raw_copy_events_per_s": round(copy_rate),
         "api_vs_copy": f"{api_rate / copy_rate:.1%}",
+        # CPU per event on both sides: steadier than the rates on a shared machine, whose
+        # speed moves between runs; the API side spends it on two cores, the COPY on one.
+        "raw_copy_cpu_us_per_event_postgres": round(copy_cpu / args.events * 1e6, 2),
+        "api_cpu_us_per_event": round((worker_cpu + celery_cpu + backend_cpu) / accepted * 1e6, 2),
         "cpu_ms_per_1000_events_gunicorn": round(worker_cpu / accepted * 1e6, 1),
         "cpu_ms_per_1000_events_celery": round(celery_cpu / accepted * 1e6, 1),
         "cpu_ms_per_1000_events_postgres": round(backend_cpu / accepted * 1e6, 1),
