@@ -159,7 +159,7 @@ def events_to_rollups_add(
         load_sql("telemetry", "add_events_to_rollups"),
         {"start": start, "end": end, "batches": batches},
     )
-    written = cur.rowcount
+    written = cur.fetchone()[0]
     # After an error there is nothing to reset: SET LOCAL ends with the (sub)transaction.
     cur.execute(_PLAN_RESET)
     return written

@@ -18,7 +18,12 @@ from apps.telemetry.models import TelemetryRollupHourly
 from apps.telemetry.selectors import raw_totals, rollup_totals
 from apps.telemetry.services import event_store
 from apps.telemetry.services.event_ingest import telemetry_events_ingest
-from apps.telemetry.services.rollup_apply import pending_events, telemetry_rollups_apply
+from apps.telemetry.services.rollup_apply import (
+    ROLLUP_LOCK_ID,
+    events_to_rollups_add,
+    pending_events,
+    telemetry_rollups_apply,
+)
 from apps.telemetry.services.rollup_rebuild import rollup_rebuild
 from apps.telemetry.tests.factories import event, recent_ts
 
@@ -146,6 +151,44 @@ def test_late_and_duplicate_events_keep_rollups_equal_to_a_rebuild(endpoint_a, e
     assert rollup_rows() == incremental
     rebuild(start, end)
     assert rollup_rows() == incremental
+
+
+@pytest.mark.django_db
+def test_one_apply_upserts_into_stored_hours_and_inserts_new_hours_like_a_rebuild(
+    endpoint_a, endpoint_b
+):
+    """An apply inserts the groups of hours without rollups plainly and upserts the rest; a
+    batch touching both kinds of hour ends as a rebuild would, and the count is every row."""
+    ingest([event(endpoint_a.name, customer="c1") for _ in range(2)])
+    stored = rollup_rows()
+    telemetry_events_ingest(
+        events=[
+            event(endpoint_a.name, customer="c1", latency_ms=9),  # a stored row, stored hour
+            event(endpoint_a.name, customer="c2"),  # a new row in a stored hour
+            event(endpoint_a.name, ts=recent_ts(30).isoformat()),  # new hours
+            event(endpoint_b.name, ts=recent_ts(30).isoformat()),
+            event(endpoint_b.name, ts=recent_ts(31).isoformat()),
+        ],
+        team_ids=None,
+        now=timezone.now(),
+        retention_days=90,
+    )
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK_ID])
+        cur.execute("SELECT id FROM telemetry_telemetrypendingbatch")
+        (batch,) = cur.fetchone()
+        cur.execute("DELETE FROM telemetry_telemetrypendingbatch")
+        written = events_to_rollups_add(
+            cur, start=recent_ts(48), end=recent_ts(-2), batches=[batch]
+        )
+    assert written == 5
+    applied = rollup_rows()
+    assert len(applied) == len(stored) + 4
+    c1 = [r for r in applied if r["customer"] == "c1"]
+    assert [(r["requests"], r["latency_ms_sum"]) for r in c1] == [(3, 2 * 250 + 9)]
+    assert raw_totals() == rollup_totals()
+    assert rebuild(recent_ts(48), recent_ts(-2)) == len(applied)
+    assert rollup_rows() == applied
 
 
 @pytest.mark.django_db
