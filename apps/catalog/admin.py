@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -33,8 +34,11 @@ class ModelEndpointAdmin(admin.ModelAdmin):
         endpoint_delete(endpoint_id=obj.pk)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        for pk in queryset.values_list("pk", flat=True):
-            endpoint_delete(endpoint_id=pk)
+        # One transaction for the selection, rows locked in id order (no deadlock with
+        # another bulk delete).
+        with transaction.atomic():
+            for pk in sorted(queryset.values_list("pk", flat=True)):
+                endpoint_delete(endpoint_id=pk)
 
 
 @admin.register(PriceBookEntry)

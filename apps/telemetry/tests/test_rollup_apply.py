@@ -157,12 +157,12 @@ def test_events_of_a_deleted_endpoint_are_skipped_not_a_failed_apply_forever(
     ]
 
 
-def _in_thread(target, *args) -> threading.Thread:
+def _in_thread(target) -> threading.Thread:
     """Run ``target`` on its own database connection, closed when it returns."""
 
     def run() -> None:
         try:
-            target(*args)
+            target()
         finally:
             connection.close()
 
@@ -220,3 +220,25 @@ def test_an_apply_that_starts_during_an_endpoint_delete_skips_that_endpoint(
     assert list(TelemetryRollupHourly.objects.values_list("endpoint_id", "requests")) == [
         (endpoint_a.pk, 1)
     ]
+
+
+@pytest.mark.django_db
+def test_deleting_an_endpoint_through_the_api_or_the_admin_removes_its_rollups(
+    endpoint_a, endpoint_b, client_for, admin_user
+):
+    """The rollups have no database foreign key: deleting an endpoint by either interface
+    (both call ``endpoint_delete``) still removes them with it."""
+    from django.contrib.admin.sites import site
+
+    from apps.catalog.models import ModelEndpoint
+
+    store([event(endpoint_a.name), event(endpoint_b.name)])
+    telemetry_rollups_apply()
+    response = client_for(admin_user).delete(f"/api/v1/catalog/endpoints/{endpoint_b.name}/")
+    assert response.status_code == 204, response.content
+    assert list(TelemetryRollupHourly.objects.values_list("endpoint_id", flat=True)) == [
+        endpoint_a.pk
+    ]
+    site._registry[ModelEndpoint].delete_queryset(None, ModelEndpoint.objects.all())
+    assert not ModelEndpoint.objects.exists()
+    assert not TelemetryRollupHourly.objects.exists()
