@@ -1,7 +1,8 @@
 """Fixtures shared by every app's tests: one user per role, two teams, API clients."""
 
+import gc
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from rest_framework.test import APIClient
@@ -83,16 +84,23 @@ def client_for() -> Callable[..., APIClient]:
 
 
 @pytest.fixture
-def worker_app():
+def worker_app() -> Iterator[object]:
     """The Celery app with its queues emptied, for tests that start a real worker.
 
     Other tests queue follow-up tasks (an import queues an allocation) that no worker consumes;
     a worker started later must not pick up those leftovers.
+
+    Afterwards the garbage collector runs. ``start_worker``'s thread ends with its database
+    connection still open: workers keep connections between tasks (costgov/celery.py), and the
+    thread's connection is left in a reference cycle, so its session lasted until a collection
+    happened to run. That could be after the last test, and then the test database could not
+    be dropped ("being accessed by other users").
     """
     from costgov.celery import app
 
     app.control.purge()
-    return app
+    yield app
+    gc.collect()
 
 
 @pytest.hookimpl(hookwrapper=True)

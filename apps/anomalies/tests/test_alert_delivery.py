@@ -12,7 +12,6 @@ from apps.anomalies.services.delivery_send import delivery_send
 from apps.anomalies.tasks import detect_task
 from apps.anomalies.tests.factories import SubscriptionFactory, endpoint_world, hour_at
 from apps.anomalies.tests.receivers import http_receiver, smtp_server
-from costgov.celery import app
 
 
 def with_extra_replica(at):
@@ -77,11 +76,11 @@ def test_alerts_reach_slack_webhook_and_smtp_and_a_failing_channel_blocks_none(t
 
 
 @pytest.mark.django_db(transaction=True)
-def test_detection_and_delivery_run_in_a_real_worker(team_a):
+def test_detection_and_delivery_run_in_a_real_worker(team_a, worker_app):
     with http_receiver() as (base, received):
         SubscriptionFactory(name="sre slack", team=None, channel="slack", target=f"{base}/slack")
         endpoint_world(team=team_a, replicas=with_extra_replica)
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        with start_worker(worker_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
             args = ("hour", hour_at(8, 0).isoformat(), hour_at(9, 0).isoformat())
             first = detect_task.delay(*args).get(timeout=120)
             deadline = time.monotonic() + 60

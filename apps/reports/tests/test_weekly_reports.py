@@ -7,7 +7,6 @@ from apps.reports.models import WeeklyReport
 from apps.reports.services.weekly_report_send import teams_due, weekly_reports_send_due
 from apps.reports.tasks import weekly_report_send_task
 from apps.reports.tests.smtp import smtp_server
-from costgov.celery import app
 
 WEEK = date(2024, 1, 1)
 
@@ -39,10 +38,12 @@ def test_the_hourly_check_sends_each_due_team_once(world, settings, mailoutbox):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_weekly_email_goes_through_smtp_from_a_real_worker_once(world, settings, owner_user):
+def test_weekly_email_goes_through_smtp_from_a_real_worker_once(
+    world, settings, owner_user, worker_app
+):
     with (
         smtp_server(settings) as inbox,
-        start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30),
+        start_worker(worker_app, pool="solo", perform_ping_check=False, shutdown_timeout=30),
     ):
         first = weekly_report_send_task.delay(world["team_a"].id, WEEK.isoformat()).get(timeout=60)
         second = weekly_report_send_task.delay(world["team_a"].id, WEEK.isoformat()).get(timeout=60)
