@@ -42,6 +42,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from bench.telemetry_ingest import (
+    COPY_TEXT_COLUMNS,
     DemoEvents,
     _copy_text,
     _cpu_seconds,
@@ -53,12 +54,6 @@ from bench.telemetry_ingest import (
 
 BATCH = 1000
 APPLY_BATCHES = 40
-COLUMNS = (
-    "ts, endpoint_id, request_id, model, model_version, input_tokens, output_tokens, "
-    "cached_input_tokens, latency_ms, ttft_ms, queue_ms, accelerator, resource_id, lane, "
-    "customer, status, is_cache_hit, prompt_hash, is_duplicate_prompt, batch_size, gpu_ms, "
-    "attributes"
-)
 # Emptied before each round (telemetry_event with its partitions).
 TABLES = (
     "telemetry_event, telemetry_telemetryeventkey, telemetry_telemetrypromptseen, "
@@ -88,7 +83,7 @@ def _copy_batches(url: str, lines: list[bytes], *, tagged: bool, per: int) -> fl
     the backend's CPU seconds."""
     import psycopg
 
-    columns = COLUMNS + (", ingest_batch" if tagged else "")
+    columns = COPY_TEXT_COLUMNS + (", ingest_batch" if tagged else "")
     with psycopg.connect(url) as conn:
         began = _backend_cpu(conn)
         for start in range(0, len(lines), per):

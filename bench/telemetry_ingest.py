@@ -383,6 +383,15 @@ def _client(
     queue.put((latencies, accepted, duplicates))
 
 
+# The columns of ``_copy_text``'s rows, in order.
+COPY_TEXT_COLUMNS = (
+    "ts, endpoint_id, request_id, model, model_version, input_tokens, output_tokens, "
+    "cached_input_tokens, latency_ms, ttft_ms, queue_ms, accelerator, resource_id, lane, "
+    "customer, status, is_cache_hit, prompt_hash, is_duplicate_prompt, batch_size, gpu_ms, "
+    "attributes"
+)
+
+
 def _copy_text(events: list[dict], endpoints: dict[str, tuple[int, str, int]]) -> bytes:
     """The events as COPY text rows of telemetry_event, with the columns the API would store
     (``endpoints``: name -> (id, accelerator type, accelerator count))."""
@@ -412,12 +421,6 @@ def _raw_copy(
     returns (seconds, CPU seconds of its PostgreSQL backend)."""
     import psycopg
 
-    columns = (
-        "ts, endpoint_id, request_id, model, model_version, input_tokens, output_tokens, "
-        "cached_input_tokens, latency_ms, ttft_ms, queue_ms, accelerator, resource_id, lane, "
-        "customer, status, is_cache_hit, prompt_hash, is_duplicate_prompt, batch_size, gpu_ms, "
-        "attributes"
-    )
     with psycopg.connect(bench_url) as conn:
         endpoints = {
             name: (pk, accelerator, count)
@@ -433,7 +436,7 @@ def _raw_copy(
             backend = conn.info.backend_pid
             cpu_began = _cpu_seconds(backend) or 0.0
             began = time.perf_counter()
-            with cur.copy(f"COPY telemetry_event ({columns}) FROM STDIN") as copy:  # noqa: S608
+            with cur.copy(f"COPY telemetry_event ({COPY_TEXT_COLUMNS}) FROM STDIN") as copy:  # noqa: S608
                 while chunk := spool.read(1 << 20):
                     copy.write(chunk)
             conn.commit()
