@@ -62,6 +62,8 @@ TABLES = (
 
 
 def _backend_cpu(conn: object) -> float:
+    """CPU seconds so far of a psycopg connection's PostgreSQL backend (Django's included:
+    ``connection.connection``)."""
     return _cpu_seconds(conn.info.backend_pid) or 0.0
 
 
@@ -166,9 +168,8 @@ def _service(bodies: list[bytes]) -> tuple[float, float, float]:
     from apps.telemetry.services.event_ingest import telemetry_events_ingest
 
     connection.ensure_connection()
-    backend = connection.connection.info.backend_pid
     decoding = serving = 0.0
-    backend_began = _cpu_seconds(backend) or 0.0
+    backend_began = _backend_cpu(connection.connection)
     for body in bodies:
         began = time.process_time()
         events = decode_events_typed(body, ndjson=False)
@@ -184,7 +185,7 @@ def _service(bodies: list[bytes]) -> tuple[float, float, float]:
         serving += served - decoded
         if result.accepted != len(events):
             raise SystemExit(f"the service refused events: {result.as_dict()}")
-    return decoding, serving, (_cpu_seconds(backend) or 0.0) - backend_began
+    return decoding, serving, _backend_cpu(connection.connection) - backend_began
 
 
 def _apply() -> tuple[float, int]:
@@ -194,15 +195,14 @@ def _apply() -> tuple[float, int]:
 
     from apps.telemetry.services.rollup_apply import ROLLUP_LOCK_ID, pending_batches_add
 
-    backend = connection.connection.info.backend_pid
-    began, applied = _cpu_seconds(backend) or 0.0, 0
+    began, applied = _backend_cpu(connection.connection), 0
     while True:
         with transaction.atomic(), connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK_ID])
             taken, events = pending_batches_add(cur, upto=2**62, limit=APPLY_BATCHES)
         applied += events
         if taken == 0:
-            return (_cpu_seconds(backend) or 0.0) - began, applied
+            return _backend_cpu(connection.connection) - began, applied
 
 
 def _request_cost(secret: str, count: int = 200) -> tuple[float, float]:
@@ -214,15 +214,14 @@ def _request_cost(secret: str, count: int = 200) -> tuple[float, float]:
 
     client = Client(SERVER_NAME="localhost", HTTP_AUTHORIZATION=f"Bearer {secret}")
     client.post("/api/v1/telemetry/events", b"[]", content_type="application/json")
-    backend = connection.connection.info.backend_pid
-    python_began, backend_began = time.process_time(), _cpu_seconds(backend) or 0.0
+    python_began, backend_began = time.process_time(), _backend_cpu(connection.connection)
     for _ in range(count):
         response = client.post("/api/v1/telemetry/events", b"[]", content_type="application/json")
         if response.status_code != 200:
             raise SystemExit(f"request refused: {response.status_code} {response.content!r}")
     return (
         (time.process_time() - python_began) / count,
-        ((_cpu_seconds(backend) or 0.0) - backend_began) / count,
+        (_backend_cpu(connection.connection) - backend_began) / count,
     )
 
 

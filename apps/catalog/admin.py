@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -31,14 +30,10 @@ class ModelEndpointAdmin(admin.ModelAdmin):
     inlines = [AttributionRuleInline]
 
     def delete_model(self, request: HttpRequest, obj: ModelEndpoint) -> None:
-        endpoint_delete(endpoint_id=obj.pk)
+        endpoint_delete(endpoint_ids=[obj.pk])
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
-        # One transaction for the selection, rows locked in id order (no deadlock with
-        # another bulk delete).
-        with transaction.atomic():
-            for pk in sorted(queryset.values_list("pk", flat=True)):
-                endpoint_delete(endpoint_id=pk)
+        endpoint_delete(endpoint_ids=list(queryset.values_list("pk", flat=True)))
 
 
 @admin.register(PriceBookEntry)

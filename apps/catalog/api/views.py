@@ -28,7 +28,7 @@ class ModelEndpointViewSet(viewsets.ModelViewSet):
         return endpoint_list(access=access_for_request(self.request))
 
     def perform_destroy(self, instance: ModelEndpoint) -> None:
-        endpoint_delete(endpoint_id=instance.pk)
+        endpoint_delete(endpoint_ids=[instance.pk])
 
 
 class AttributionRuleViewSet(viewsets.ModelViewSet):

@@ -1,4 +1,6 @@
-"""Delete a model endpoint and everything that cascades from it."""
+"""Delete model endpoints and everything that cascades from them."""
+
+from collections.abc import Collection
 
 from django.db import transaction
 
@@ -6,14 +8,22 @@ from apps.catalog.models import ModelEndpoint
 
 
 @transaction.atomic
-def endpoint_delete(*, endpoint_id: int) -> None:
-    """Delete the endpoint and the rows that cascade from it, in one transaction.
+def endpoint_delete(*, endpoint_ids: Collection[int]) -> int:
+    """Delete the endpoints and the rows that cascade from them, in one transaction; returns
+    how many endpoints there were to delete.
 
-    The endpoint row is locked FOR UPDATE before anything is deleted. Writers that reference
-    endpoints by a key-share lock instead of a foreign-key check (the hourly telemetry rollups)
-    hold that lock until they commit, so the delete waits for them and its cascade then sees
-    every row they wrote; a writer that starts later skips the endpoint once it is gone.
-    Raises ``ModelEndpoint.DoesNotExist`` if there is no such endpoint.
+    The endpoint rows are locked FOR UPDATE, in id order (two deletes cannot deadlock), before
+    anything is deleted. Writers that reference endpoints by a key-share lock instead of a
+    foreign-key check (the hourly telemetry rollups) hold that lock until they commit, so the
+    delete waits for them and its cascade then sees every row they wrote; a writer that starts
+    later skips an endpoint once it is gone.
     """
-    endpoint = ModelEndpoint.objects.select_for_update().get(pk=endpoint_id)
-    endpoint.delete()
+    locked = list(
+        ModelEndpoint.objects.select_for_update()
+        .filter(pk__in=endpoint_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if locked:
+        ModelEndpoint.objects.filter(pk__in=locked).delete()
+    return len(locked)

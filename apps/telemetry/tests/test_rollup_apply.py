@@ -144,7 +144,7 @@ def test_events_of_a_deleted_endpoint_are_skipped_not_a_failed_apply_forever(
     """An endpoint deleted while its events are pending (or before a rebuild of their hours):
     its rollups went with it, and the apply must not write rows for it again."""
     store([event(endpoint_a.name), event(endpoint_b.name), event(endpoint_b.name)])
-    endpoint_delete(endpoint_id=endpoint_b.pk)
+    endpoint_delete(endpoint_ids=[endpoint_b.pk])
     assert telemetry_rollups_apply() == 3  # the batch is taken whole
     assert pending_events() == (0, None)
     assert list(TelemetryRollupHourly.objects.values_list("endpoint_id", "requests")) == [
@@ -186,7 +186,7 @@ def test_deleting_an_endpoint_waits_for_the_apply_in_flight_then_removes_what_it
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK_ID])
         assert pending_batches_add(cur, upto=10**9, limit=10) == (1, 3)
-        deleting = _in_thread(lambda: endpoint_delete(endpoint_id=endpoint_b.pk))
+        deleting = _in_thread(lambda: endpoint_delete(endpoint_ids=[endpoint_b.pk]))
         assert _blocked(deleting)  # waits for the apply's commit
     deleting.join(10)
     assert not deleting.is_alive()
@@ -204,7 +204,7 @@ def test_an_apply_that_starts_during_an_endpoint_delete_skips_that_endpoint(
 
     def delete_slowly() -> None:
         with transaction.atomic():
-            endpoint_delete(endpoint_id=endpoint_b.pk)  # row locked, cascade done
+            endpoint_delete(endpoint_ids=[endpoint_b.pk])  # row locked, cascade done
             locked.set()
             release.wait(10)
 
@@ -242,3 +242,4 @@ def test_deleting_an_endpoint_through_the_api_or_the_admin_removes_its_rollups(
     site._registry[ModelEndpoint].delete_queryset(None, ModelEndpoint.objects.all())
     assert not ModelEndpoint.objects.exists()
     assert not TelemetryRollupHourly.objects.exists()
+    assert endpoint_delete(endpoint_ids=[endpoint_a.pk]) == 0  # already gone: nothing to do
